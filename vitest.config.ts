@@ -11,13 +11,13 @@ export default defineConfig({
   resolve: { conditions: ['@pyrometer/source'] },
   ssr: { resolve: { conditions: ['@pyrometer/source'] } },
   test: {
-    projects: packages.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `packages/${name}`,
-        include: ['test/**/*.test.ts'],
-      },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: { name, root: `packages/${name}`, include: ['test/**/*.test.ts'] },
+      })),
+      // Checks that span the repository (README examples).
+      { extends: true, test: { name: 'repo', include: ['test/**/*.test.ts'] } },
+    ],
   },
 });
