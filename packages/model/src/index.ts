@@ -1,3 +1,4 @@
+export { formatDuration, parseDuration } from './duration.ts';
 export {
   compareLabels,
   isLegacyLabelName,
