@@ -1,0 +1,127 @@
+import {
+  type Appender,
+  type Labels,
+  NO_SERIES_REF,
+  type SeriesRef,
+  StaleNaN,
+  StorageError,
+} from '@pyrometer/model';
+
+interface CacheEntry {
+  ref: SeriesRef;
+  /** The series' final labels; undefined when metric relabeling drops it. */
+  labels: Labels | undefined;
+  /** The scrape iteration that last exposed it, and the one that first did. */
+  lastIteration: number;
+  addedIteration: number;
+  /** Exposed with its own timestamp: no stale marker when it disappears (as Prometheus). */
+  explicitTimestamp: boolean;
+}
+
+export interface AppendCounts {
+  outOfOrder: number;
+  duplicate: number;
+  outOfBounds: number;
+}
+
+/**
+ * What a scrape loop remembers between scrapes: each exposed series (keyed by its exposed
+ * labels) with its storage ref and final labels, so repeated series skip relabeling and
+ * label lookups, and so series that disappear get a stale marker.
+ */
+export class ScrapeCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  #iteration = 0;
+  #inScrape = false;
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get iteration(): number {
+    return this.#iteration;
+  }
+
+  /** Starts the next scrape's bookkeeping. */
+  beginScrape(): void {
+    this.#iteration++;
+    this.#inScrape = true;
+  }
+
+  /**
+   * Forgets what the scrape in progress changed, as if it never happened: its new series
+   * go, the others are again "seen in the previous scrape". (After every endScrape, all
+   * remaining entries were seen in that scrape, so that is all there is to restore.)
+   */
+  abortScrape(): void {
+    if (!this.#inScrape) return;
+    for (const [key, entry] of this.#entries) {
+      if (entry.addedIteration === this.#iteration) this.#entries.delete(key);
+      else entry.lastIteration = this.#iteration - 1;
+    }
+    this.#iteration--;
+    this.#inScrape = false;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  add(key: string, labels: Labels | undefined): CacheEntry {
+    const entry: CacheEntry = {
+      ref: NO_SERIES_REF,
+      labels,
+      lastIteration: 0,
+      addedIteration: this.#iteration,
+      explicitTimestamp: false,
+    };
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Appends stale markers at `t` for the series the previous scrape exposed and this one did
+   * not, then forgets every series this scrape did not expose.
+   */
+  endScrape(app: Appender, t: number, counts: AppendCounts): void {
+    this.#inScrape = false;
+    const previous = this.#iteration - 1;
+    for (const [key, entry] of this.#entries) {
+      if (entry.lastIteration === this.#iteration) continue;
+      if (entry.lastIteration === previous && entry.labels !== undefined && !entry.explicitTimestamp) {
+        appendCounted(app, entry, t, StaleNaN, counts);
+      }
+      this.#entries.delete(key);
+    }
+  }
+
+  /** Stale markers at `t` for every series of the last scrape: the target went away. */
+  markAllStale(app: Appender, t: number, counts: AppendCounts): void {
+    for (const entry of this.#entries.values()) {
+      if (entry.lastIteration === this.#iteration && entry.labels !== undefined && !entry.explicitTimestamp) {
+        appendCounted(app, entry, t, StaleNaN, counts);
+      }
+    }
+    this.#entries.clear();
+  }
+}
+
+/** Appends one sample; append errors Prometheus tolerates per sample are counted, not thrown. */
+export function appendCounted(
+  app: Appender,
+  entry: { ref: SeriesRef; labels: Labels | undefined },
+  t: number,
+  v: number,
+  counts: AppendCounts,
+): boolean {
+  try {
+    entry.ref = app.append(entry.ref, entry.labels!, 0, t, v);
+    return true;
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    if (err.code === 'out-of-order') counts.outOfOrder++;
+    else if (err.code === 'duplicate-sample') counts.duplicate++;
+    else counts.outOfBounds++;
+    return false;
+  }
+}
