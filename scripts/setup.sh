@@ -36,8 +36,16 @@ done < "$PYROMETER_ROOT/scripts/apt-packages.txt"
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${missing[*]}" >&2
+    # The tests start these programs themselves on loopback ports: keep Debian from starting
+    # them as services (policy-rc.d exit 101 = "not allowed").
+    policy=/usr/sbin/policy-rc.d
+    own_policy=false
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=true
+    fi
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    if [ "$own_policy" = true ]; then rm -f "$policy"; fi
   else
     echo "setup: missing Debian packages (install them to run the interop tests): ${missing[*]}" >&2
   fi
