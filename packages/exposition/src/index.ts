@@ -9,3 +9,14 @@ export {
 } from './content-type.ts';
 export { escapeHelpText, escapeLabelValue } from './escape.ts';
 export { formatFloat } from './format-value.ts';
+export { ExpositionError } from './internal/exposition-error.ts';
+export type { EntryKind, ExemplarSink, ExpositionParser } from './internal/exposition-parser.ts';
+export {
+  createParser,
+  type FamilySample,
+  type MetricFamily,
+  parseMetricFamilies,
+} from './internal/metric-family.ts';
+export { OpenMetricsParser } from './internal/openmetrics-parser.ts';
+export { TextParser } from './internal/text-parser.ts';
+export { writeMetricFamilies, writeOpenMetrics, writeText } from './internal/writer.ts';
