@@ -79,7 +79,7 @@ export function targetsFromGroup(group: TargetGroup, config: ScrapeConfig): Targ
   const out: TargetsFromGroup = { targets: [], dropped: [], failures: [] };
   for (const targetLabels of group.targets) {
     const builder = new LabelsBuilder(group.labels);
-    targetLabels.forEach((name, value) => builder.set(name, value));
+    for (const [name, value] of targetLabels) builder.set(name, value);
     const result = populateLabels(builder, config);
     if ('error' in result) out.failures.push(result.error);
     else if (result.labels === undefined) out.dropped.push(result.discovered);

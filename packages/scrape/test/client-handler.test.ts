@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, metricsHandler, Registry, Summary } from '@pyrometer/client';
 import { parseMetricFamilies } from '@pyrometer/exposition';
 import { Labels, MemoryStorage } from '@pyrometer/model';
-import { HttpClient, validateHttpClientConfig } from '@pyrometer/transport';
+import { HttpClient } from '@pyrometer/transport';
 import { describe, expect, it } from 'vitest';
 import { scrapeConfigWithDefaults } from '../src/config.ts';
 import { ScrapeLoop } from '../src/scrape-loop.ts';
