@@ -17,6 +17,7 @@ function firstTypeScriptBlock(markdown: string): string | undefined {
 describe('README examples', () => {
   it.each(packages)('packages/%s/README.md runs', (pkg) => {
     const dir = join(root, 'packages', pkg);
+    expect(existsSync(join(dir, 'README.md')), 'every package has a README').toBe(true);
     const code = firstTypeScriptBlock(readFileSync(join(dir, 'README.md'), 'utf8'));
     expect(code, 'the README has a ```ts example').toBeDefined();
     const file = join(dir, '.readme-example.ts');
