@@ -42,6 +42,10 @@ beforeAll(async () => {
       '--host-record=multi.example.test,127.0.0.22',
       '--host-record=v6.example.test,fd00::11',
       '--mx-host=example.test,mail.example.test,10',
+      // Authoritative for example.test, so it answers NS queries with these two servers.
+      '--auth-server=ns1.example.test,lo',
+      '--auth-zone=example.test',
+      '--auth-sec-servers=ns2.example.test',
     ],
     { stdio: 'ignore' },
   );
@@ -98,6 +102,16 @@ describe.skipIf(!existsSync(DNSMASQ))('DnsDiscoverer against dnsmasq', () => {
     expect(run.groups.get('example.test')!.targets[0]!.get('__meta_dns_mx_record_target')).toBe(
       'mail.example.test.',
     );
+  });
+
+  it('turns NS records into targets', async () => {
+    const run = await discover({ names: ['example.test'], type: 'NS', port: 53 });
+    expect(run.addresses()).toEqual(['ns1.example.test:53', 'ns2.example.test:53']);
+    const targets = run.groups
+      .get('example.test')!
+      .targets.map((t) => t.get('__meta_dns_ns_record_target'))
+      .sort();
+    expect(targets).toEqual(['ns1.example.test.', 'ns2.example.test.']);
   });
 
   it('gives an empty group for a name that does not exist', async () => {
