@@ -40,10 +40,8 @@ export class DnsDiscoverer extends RefreshDiscoverer {
     if (this.type !== 'SRV' && (options.port === undefined || options.port === 0)) {
       throw new Error('a port is required in DNS-SD configs for all record types except SRV');
     }
-    if (this.type === 'SRV' && options.port !== undefined && options.port !== 0) {
-      throw new Error('the port field in DNS-SD configs is not used for SRV records');
-    }
-    this.port = options.port ?? 0;
+    // As Prometheus: SRV records carry their own port, so `port` is ignored for them.
+    this.port = this.type === 'SRV' ? 0 : (options.port ?? 0);
     this.#resolver = new Resolver({ timeout: 5000, tries: 2 });
     if (options.nameserver !== undefined) this.#resolver.setServers([options.nameserver]);
   }

@@ -86,6 +86,11 @@ describe.skipIf(!existsSync(DNSMASQ))('DnsDiscoverer against dnsmasq', () => {
     });
   });
 
+  it('ignores port for SRV records, as Prometheus does', async () => {
+    const run = await discover({ names: ['_node._tcp.example.test'], port: 1234 });
+    expect(run.addresses()).toEqual(['web1.example.test:9100', 'web2.example.test:9101']);
+  });
+
   it('turns A and AAAA records into ip:port targets', async () => {
     expect((await discover({ names: ['multi.example.test'], type: 'A', port: 9100 })).addresses()).toEqual([
       '127.0.0.21:9100',
@@ -149,7 +154,6 @@ describe('DnsDiscoverer configuration', () => {
   it.each([
     [{ names: [] }, 'at least one SRV record name'],
     [{ names: ['a'], type: 'A' as const }, 'a port is required'],
-    [{ names: ['a'], type: 'SRV' as const, port: 80 }, 'not used for SRV records'],
   ])('rejects %j', (options, message) => {
     expect(() => new DnsDiscoverer(options)).toThrow(message);
   });
