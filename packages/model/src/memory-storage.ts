@@ -197,7 +197,7 @@ class MemoryIterator implements SampleIterator {
   constructor(series: MemorySeries, mint: Timestamp, maxt: Timestamp) {
     this.series = series;
     this.#i = lowerBound(series.times, series.length, mint) - 1;
-    this.#end = lowerBound(series.times, series.length, maxt + 1e-9);
+    this.#end = upperBound(series.times, series.length, maxt);
   }
 
   next(): ValueType {
@@ -236,6 +236,19 @@ class MemoryIterator implements SampleIterator {
   }
 }
 
+/** The first index whose time is after `t`. */
+function upperBound(times: Float64Array, length: number, t: Timestamp): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose time is at or after `t`. */
 function lowerBound(times: Float64Array, length: number, t: Timestamp): number {
   let lo = 0;
   let hi = length;

@@ -46,6 +46,20 @@ describe('MemoryStorage', () => {
     expect(none).toEqual({});
   });
 
+  it('includes a sample at exactly maxt, at realistic timestamps too', async () => {
+    const s = new MemoryStorage();
+    const t = 1_764_000_000_000;
+    await load(s, [
+      [up('a'), t, 1],
+      [up('a'), t + 15_000, 2],
+    ]);
+    expect(collect(await s.querier(t, t + 15_000).select(true, undefined))['up{instance="a", job="node"}']).toEqual([
+      [t, 1],
+      [t + 15_000, 2],
+    ]);
+    expect(collect(await s.querier(t + 1, t + 14_999).select(true, undefined))).toEqual({});
+  });
+
   it('matches missing labels as empty', async () => {
     const s = new MemoryStorage();
     await load(s, [
