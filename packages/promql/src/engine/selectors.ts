@@ -28,9 +28,7 @@ async function selectSeries(
   hints: SelectHints,
   visit: (labels: Labels, it: SampleIterator, first: ValueType) => void,
 ): Promise<void> {
-  // MemoryStorage (model) drops a sample sitting exactly at maxt once timestamps exceed ~2^23 ms
-  // (its `maxt + 1e-9` bound rounds away), so ask for one more millisecond and cut here.
-  const querier = await q.querier(mint, maxt + 1);
+  const querier = await q.querier(mint, maxt);
   const set = await querier.select(true, hints, ...matchers);
   let it: SampleIterator | undefined;
   while (set.next()) {
