@@ -668,8 +668,9 @@ class Parser {
     try {
       return { kind: 'matcher', matcher: new Matcher(type, labelName, value) };
     } catch (e) {
-      const msg = e instanceof RegexSyntaxError || e instanceof Error ? e.message : String(e);
-      this.#fail(posOf(v), `error parsing regexp: ${msg}`);
+      // As Prometheus: the error points at the matcher, and the regex error says what it is.
+      const msg = e instanceof RegexSyntaxError ? e.message : `error parsing regexp: ${(e as Error).message}`;
+      this.#fail(posOf(t), msg);
     }
   }
 

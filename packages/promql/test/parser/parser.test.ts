@@ -123,7 +123,7 @@ describe('parse errors say where and what', () => {
     ['a + on(x) group_left(x) b', 'label "x" must not occur in ON and GROUP clause at once'],
     ['a and on(x) group_left b', 'no grouping allowed for "and" operation'],
     ['foo{a="\\q"}', 'unknown escape sequence'],
-    ['foo{a=~"("}', 'error parsing regexp'],
+    ['foo{a=~"("}', '1:5: parse error: error parsing regexp: missing closing )'],
     ['"unterminated', 'unterminated quoted string'],
     ['5mx', 'bad number or duration syntax'],
     ['foo[5m5m]', 'bad duration syntax'],
