@@ -191,7 +191,7 @@ class Parser {
 
   #next(): IToken {
     const t = this.#tokens[this.#i];
-    if (t === undefined) this.#fail(this.#eofPos(), 'unexpected end of input');
+    if (t === undefined) this.#failAtEnd('');
     this.#i++;
     return t;
   }
@@ -211,7 +211,7 @@ class Parser {
 
   #expect(type: TokenType, context: string): IToken {
     const t = this.#peek();
-    if (t === undefined) this.#fail(this.#eofPos(), `unexpected end of input ${context}`);
+    if (t === undefined) this.#failAtEnd(context);
     if (t.tokenType !== type) this.#unexpected(t, context);
     this.#i++;
     return t;
@@ -222,9 +222,27 @@ class Parser {
   }
 
   #unexpected(t: IToken | undefined, context = ''): never {
-    if (t === undefined) this.#fail(this.#eofPos(), `unexpected end of input${context ? ` ${context}` : ''}`);
+    if (t === undefined) this.#failAtEnd(context);
     const suffix = context ? ` ${context}` : '';
     this.#fail(posOf(t), `unexpected ${describe(t)}${suffix}`);
+  }
+
+  /**
+   * The input ended too early. As Prometheus's lexer, an unclosed bracket is named first:
+   * the innermost of `(`, `{` and `[` still open decides the message.
+   */
+  #failAtEnd(context: string): never {
+    const open: TokenType[] = [];
+    for (const t of this.#tokens) {
+      const type = t.tokenType;
+      if (type === T.LeftParen || type === T.LeftBrace || type === T.LeftBracket) open.push(type);
+      else if (type === T.RightParen || type === T.RightBrace || type === T.RightBracket) open.pop();
+    }
+    const innermost = open.at(-1);
+    if (innermost === T.LeftParen) this.#fail(this.#eofPos(), 'unclosed left parenthesis');
+    if (innermost === T.LeftBrace) this.#fail(this.#eofPos(), 'unexpected end of input inside braces');
+    if (innermost === T.LeftBracket) this.#fail(this.#eofPos(), 'unclosed left bracket');
+    this.#fail(this.#eofPos(), `unexpected end of input${context ? ` ${context}` : ''}`);
   }
 
   #enter(t: IToken | undefined): void {

@@ -98,8 +98,10 @@ describe('operator precedence and associativity', () => {
 describe('parse errors say where and what', () => {
   const cases: [string, string][] = [
     ['', '1:1: parse error: no expression found in input'],
-    ['sum(', 'unexpected end of input'],
-    ['foo{', 'unexpected end of input'],
+    ['sum(', '1:5: parse error: unclosed left parenthesis'],
+    ['foo{', '1:5: parse error: unexpected end of input inside braces'],
+    ['foo[5m', '1:7: parse error: unclosed left bracket'],
+    ['foo offset', '1:11: parse error: unexpected end of input in duration'],
     ['1 +', 'unexpected end of input'],
     ['foo[5m] + 1', 'binary expression must contain only scalar and instant vector types'],
     ['1 == 1', 'comparisons between scalars must use BOOL modifier'],
