@@ -10,7 +10,12 @@ export {
 export { escapeHelpText, escapeLabelValue } from './escape.ts';
 export { formatFloat } from './format-value.ts';
 export { ExpositionError } from './internal/exposition-error.ts';
-export type { EntryKind, ExemplarSink, ExpositionParser } from './internal/exposition-parser.ts';
+export type {
+  EntryKind,
+  ExemplarSink,
+  ExpositionParser,
+  ParserOptions,
+} from './internal/exposition-parser.ts';
 export {
   createParser,
   type FamilySample,
@@ -18,5 +23,6 @@ export {
   parseMetricFamilies,
 } from './internal/metric-family.ts';
 export { OpenMetricsParser } from './internal/openmetrics-parser.ts';
+export { SeriesCache } from './internal/series-cache.ts';
 export { TextParser } from './internal/text-parser.ts';
 export { writeMetricFamilies, writeOpenMetrics, writeText } from './internal/writer.ts';

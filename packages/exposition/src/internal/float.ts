@@ -14,8 +14,12 @@ const UPPER_E = 0x45;
 
 // 10^0 .. 10^22 are exact doubles; a mantissa below 2^53 times or divided by one of them
 // is a single correctly rounded operation, so the fast path gives the same bits as Number().
+// Up to 16 significant digits are accumulated: every step is exact while the value stays
+// below 2^53, and a 16-digit mantissa at or above 2^53 (whose last step may have rounded)
+// is still at or above it afterwards, so the check below sends it to Number().
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const MAX_FAST_DIGITS = 15;
+const MAX_FAST_DIGITS = 16;
+const TWO_53 = 2 ** 53;
 
 /**
  * Parses `[+-]?(digits[.digits*] | .digits)([eE][+-]?digits)?` between `start` and `end`,
@@ -78,7 +82,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number, shift 
   }
   if (i !== end) return undefined;
   if (mantissa === 0 && fast) return negative ? -0 : 0;
-  if (fast && exponent >= -22 && exponent <= 22) {
+  if (fast && exponent >= -22 && exponent <= 22 && mantissa < TWO_53) {
     const magnitude = exponent >= 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
     return negative ? -magnitude : magnitude;
   }
@@ -104,11 +108,21 @@ function parseSpecial(buf: Uint8Array, start: number, end: number): number | und
   let i = start;
   let sign = 0;
   if (buf[i] === PLUS || buf[i] === MINUS) sign = buf[i++] === MINUS ? -1 : 1;
-  const word = latin1(buf, i, end).toLowerCase();
-  if (word === 'inf' || word === 'infinity')
+  if (wordIs(buf, i, end, 'inf') || wordIs(buf, i, end, 'infinity'))
     return sign < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  if (word === 'nan' && sign === 0) return Number.NaN;
+  if (sign === 0 && wordIs(buf, i, end, 'nan')) return Number.NaN;
   return undefined;
+}
+
+/** Whether `buf[start..end)` is the lower-case ASCII `word`, ignoring the case of letters. */
+function wordIs(buf: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const c = buf[start + k]!;
+    // Only letters are compared; setting bit 0x20 lower-cases them and no other byte maps onto one.
+    if ((c | 0x20) !== word.charCodeAt(k) || c < 0x41) return false;
+  }
+  return true;
 }
 
 const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;

@@ -50,7 +50,7 @@ export class LabelScratch {
 
 // Insertion sort over name/value pairs: exposed label sets are short and nearly always
 // already sorted, which makes this one comparison per label.
-function sortPairs(flat: string[]): void {
+export function sortPairs(flat: string[]): void {
   for (let i = 2; i < flat.length; i += 2) {
     const name = flat[i]!;
     if (compareStrings(flat[i - 2]!, name) <= 0) continue;

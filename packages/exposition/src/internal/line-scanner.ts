@@ -62,6 +62,8 @@ export class LineScanner {
   protected lineEnd = 0;
   /** The string the last `scanMetricName`, `scanLabelName` or `scanQuoted` read. */
   protected token = '';
+  /** Whether the string the last `skipQuoted` found has a backslash in it. */
+  protected quotedEscapes = false;
   #scratch: Buffer | undefined;
   #lastNameStart = 0;
   #lastNameLength = -1;
@@ -77,15 +79,28 @@ export class LineScanner {
 
   /** Advances to the next line; false at the end of the input. */
   protected startLine(): boolean {
-    const buf = this.buf;
-    if (this.cursor >= buf.length) return false;
+    if (!this.beginLine()) return false;
+    this.endLineFrom(this.lineStart);
+    return true;
+  }
+
+  /**
+   * Starts the next line but does not find its end yet (see `endLineFrom`); false at the
+   * end of the input.
+   */
+  protected beginLine(): boolean {
+    if (this.cursor >= this.buf.length) return false;
     this.line++;
     this.lineStart = this.cursor;
-    let end = this.#newlines.next(this.cursor);
-    if (end < 0) end = buf.length;
+    return true;
+  }
+
+  /** Finds the end of the current line, searching from `from`, where no newline may be before. */
+  protected endLineFrom(from: number): void {
+    let end = this.#newlines.next(from);
+    if (end < 0) end = this.buf.length;
     this.lineEnd = end;
     this.cursor = end + 1;
-    return true;
   }
 
   protected skipBlanks(i: number): number {
@@ -128,6 +143,54 @@ export class LineScanner {
     this.#lastNameLength = length;
     this.#lastName = this.token;
     return i;
+  }
+
+  /** The end of the unquoted metric name at `i`, which it checks but does not decode. */
+  protected skipMetricName(i: number): number {
+    const buf = this.buf;
+    const end = this.lineEnd;
+    if (i >= end || (charClass[buf[i]!]! & METRIC_NAME_START) === 0) this.expected(i, 'a metric name');
+    for (i++; i < end && (charClass[buf[i]!]! & METRIC_NAME_CHAR) !== 0; ) i++;
+    return i;
+  }
+
+  /** The end of the unquoted label name at `i`, which it checks but does not decode. */
+  protected skipLabelName(i: number): number {
+    const buf = this.buf;
+    const end = this.lineEnd;
+    if (i >= end || (charClass[buf[i]!]! & LABEL_NAME_START) === 0) this.expected(i, 'a label name');
+    for (i++; i < end && (charClass[buf[i]!]! & LABEL_NAME_CHAR) !== 0; ) i++;
+    return i;
+  }
+
+  /**
+   * The index of the closing quote of the double-quoted string at `i`, which it does not
+   * decode; sets `quotedEscapes` to whether the string has a backslash in it.
+   */
+  protected skipQuoted(i: number): number {
+    const buf = this.buf;
+    const end = this.lineEnd;
+    const open = i;
+    let escaped = false;
+    for (i++; i < end; i++) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        this.quotedEscapes = escaped;
+        return i;
+      }
+      if (c === BACKSLASH) {
+        escaped = true;
+        i++;
+      }
+    }
+    this.fail(open, "quoted string has no closing '\"' before the end of the line");
+  }
+
+  /** Decodes the content of a quoted string, `buf[start..end)`, as `scanQuoted` does. */
+  protected decodeQuoted(start: number, end: number, escaped: boolean): string {
+    return escaped
+      ? this.unescape(start, end, true)
+      : this.#cache.get(this.buf, this.view, this.#text, start, end);
   }
 
   /** Reads a label name at `i`, unquoted or quoted, into `token`; returns the index after it. */
@@ -190,6 +253,11 @@ export class LineScanner {
       out[n++] = c;
     }
     return out.toString('utf8', 0, n);
+  }
+
+  /** `buf[start..end)` as Latin-1 characters, one per byte: a key, not text. */
+  protected latin1(start: number, end: number): string {
+    return this.#text.toString('latin1', start, end);
   }
 
   protected decode(start: number, end: number): string {

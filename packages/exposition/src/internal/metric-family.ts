@@ -1,6 +1,6 @@
 import { type Exemplar, Labels, type MetricType } from '@pyrometer/model';
 import type { ExpositionFormat } from '../content-type.ts';
-import type { ExemplarSink, ExpositionParser } from './exposition-parser.ts';
+import type { ExemplarSink, ExpositionParser, ParserOptions } from './exposition-parser.ts';
 import { sampleSuffixes, suffixIn } from './family-names.ts';
 import { OpenMetricsParser } from './openmetrics-parser.ts';
 import { TextParser } from './text-parser.ts';
@@ -28,8 +28,12 @@ export interface FamilySample {
 }
 
 /** Creates the streaming parser for `format`. */
-export function createParser(input: Uint8Array | string, format: ExpositionFormat): ExpositionParser {
-  return format === 'openmetrics' ? new OpenMetricsParser(input) : new TextParser(input);
+export function createParser(
+  input: Uint8Array | string,
+  format: ExpositionFormat,
+  options?: ParserOptions,
+): ExpositionParser {
+  return format === 'openmetrics' ? new OpenMetricsParser(input, options) : new TextParser(input, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MetricType } from '@pyrometer/model';
-import { type EntryKind, ExpositionParser } from './exposition-parser.ts';
+import { type EntryKind, ExpositionParser, type ParserOptions } from './exposition-parser.ts';
 import { parseDecimal, parseSampleValue } from './float.ts';
 import { HASH, isMetricNameByte, NEWLINE, OPEN_BRACE, QUOTE, SPACE } from './line-scanner.ts';
 import { OpenMetricsRules, type Where } from './openmetrics-rules.ts';
@@ -45,8 +45,8 @@ export class OpenMetricsParser extends ExpositionParser {
   #timestampAt = 0;
   #exemplarAt = 0;
 
-  constructor(input: Uint8Array | string) {
-    super(input, false);
+  constructor(input: Uint8Array | string, options?: ParserOptions) {
+    super(input, false, options);
   }
 
   protected readEntry(): EntryKind {
@@ -84,7 +84,7 @@ export class OpenMetricsParser extends ExpositionParser {
         this.fail(this.lineStart, 'nothing may follow "# EOF"');
       }
       this.#ended = true;
-      this.entryName = '';
+      this.setEntryName('');
       return 'eof';
     }
     if (keyword === 'EOF') this.expected(keywordEnd, 'the end of the line after "# EOF"');
@@ -96,7 +96,7 @@ export class OpenMetricsParser extends ExpositionParser {
     const nameEnd =
       buf[nameAt] === QUOTE && nameAt < end ? this.scanQuoted(nameAt, true) : this.scanMetricName(nameAt);
     const name = this.token;
-    this.entryName = name;
+    this.setEntryName(name);
     this.#labelsAt = nameAt;
     if (nameEnd >= end || buf[nameEnd] !== SPACE) this.expected(nameEnd, 'a space after the metric name');
     const textAt = nameEnd + 1;
@@ -130,7 +130,7 @@ export class OpenMetricsParser extends ExpositionParser {
     const end = this.lineEnd;
     this.#timestampAt = end;
     this.#exemplarAt = end;
-    i = this.scanSeries(i);
+    i = this.readSeries(i);
     this.#labelsAt = this.seriesNameEnd;
     if (i >= end || buf[i] !== SPACE) this.expected(i, 'a single space before the sample value');
     i = this.#readValue(i + 1);
@@ -150,7 +150,13 @@ export class OpenMetricsParser extends ExpositionParser {
       }
       if (i < end) this.#readExemplar(i);
     }
-    this.#rules.sample(this.entryName, this.seriesLabels, this.sampleValue, exactTimestamp, this.hasExemplar);
+    this.#rules.sample(
+      this.name(),
+      this.decodeSeriesLabels(),
+      this.sampleValue,
+      exactTimestamp,
+      this.hasExemplar,
+    );
   }
 
   #readValue(at: number): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDecimal, parseLabelNumber, parseSampleValue } from '../../src/internal/float.ts';
 
@@ -26,6 +27,32 @@ describe('parseDecimal', () => {
   ])('reads %s as Number() does', (text, expected) => {
     expect(decimal(text)).toBe(expected);
     expect(decimal(text)).toBe(Number(text));
+  });
+
+  it('reads 15- to 17-digit mantissas, and integers up to and past 2^53, as Number() does', () => {
+    const forms = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => d.toExponential(15)),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((d) => d.toFixed(10)),
+      fc.bigInt({ min: 2n ** 52n, max: 2n ** 54n }).map(String),
+      fc
+        .tuple(fc.stringMatching(/^[1-9][0-9]{14,16}$/), fc.integer({ min: -25, max: 25 }))
+        .map(([m, e]) => `${m}e${e}`),
+    );
+    fc.assert(
+      fc.property(forms, (text) => {
+        expect(decimal(text)).toBe(Number(text));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of [
+      '9007199254740992',
+      '9007199254740993',
+      '9007199254740991.5',
+      '1234567890123456e-3',
+    ]) {
+      expect(decimal(text)).toBe(Number(text));
+    }
   });
 
   it('keeps the sign of zero', () => {
@@ -88,12 +115,14 @@ describe('parseSampleValue', () => {
     ['inf', Number.POSITIVE_INFINITY],
     ['-infinity', Number.NEGATIVE_INFINITY],
     ['+INFINITY', Number.POSITIVE_INFINITY],
+    ['nAN', Number.NaN],
+    ['+INFINITY', Number.POSITIVE_INFINITY],
     ['12.5', 12.5],
   ])('reads %s', (text, expected) => {
     expect(sample(text)).toBe(expected);
   });
 
-  it.each(['+NaN', '-nan', 'infinit', 'infinityy', 'in', 'n', '0x1p-3', '1_2', '0X1'])(
+  it.each(['+NaN', '-nan', 'infinit', 'infinityy', 'in', 'n', '0x1p-3', '1_2', '0X1', 'i\x0ef', 'na\x01'])(
     'rejects %j',
     (text) => {
       expect(sample(text)).toBeUndefined();
