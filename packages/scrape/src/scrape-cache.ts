@@ -25,12 +25,13 @@ export interface AppendCounts {
 }
 
 /**
- * What a scrape loop remembers between scrapes: each exposed series (keyed by its exposed
- * labels) with its storage ref and final labels, so repeated series skip relabeling and
- * label lookups, and so series that disappear get a stale marker.
+ * What a scrape loop remembers between scrapes: each exposed series with its storage ref
+ * and final labels, so repeated series skip relabeling and label lookups, and so series
+ * that disappear get a stale marker. Keyed by the exposed label set the parser's
+ * SeriesCache returns: the same object for the same series bytes, scrape after scrape.
  */
 export class ScrapeCache {
-  readonly #entries = new Map<string, CacheEntry>();
+  readonly #entries = new Map<Labels, CacheEntry>();
   #iteration = 0;
   #inScrape = false;
 
@@ -63,11 +64,11 @@ export class ScrapeCache {
     this.#inScrape = false;
   }
 
-  get(key: string): CacheEntry | undefined {
+  get(key: Labels): CacheEntry | undefined {
     return this.#entries.get(key);
   }
 
-  add(key: string, labels: Labels | undefined): CacheEntry {
+  add(key: Labels, labels: Labels | undefined): CacheEntry {
     const entry: CacheEntry = {
       ref: NO_SERIES_REF,
       labels,

@@ -1,8 +1,8 @@
-import { createParser, type ExpositionFormat } from '@pyrometer/exposition';
+import { createParser, type ExpositionFormat, SeriesCache } from '@pyrometer/exposition';
 import {
   type Appendable,
   type Appender,
-  Labels,
+  type Labels,
   NO_SERIES_REF,
   type SeriesRef,
   StaleNaN,
@@ -63,6 +63,8 @@ export class ScrapeLoop {
   readonly #tolerance: number;
   readonly #offsetSeed: number;
   readonly #cache = new ScrapeCache();
+  // The parser's cache of exposed label sets by series bytes: on a hit no label is decoded.
+  readonly #seriesCache = new SeriesCache();
   readonly #targetLabels: Labels;
   readonly #reportLabels: Labels[];
   readonly #reportRefs: SeriesRef[] = REPORT_NAMES.map(() => NO_SERIES_REF);
@@ -70,8 +72,6 @@ export class ScrapeLoop {
   #running: Promise<unknown> | undefined;
   #stopped = false;
   #lastScrapeTs = 0;
-  // Reused for every series' exposed labels.
-  readonly #flat: string[] = [];
 
   constructor(options: ScrapeLoopOptions) {
     this.target = options.target;
@@ -198,21 +198,19 @@ export class ScrapeLoop {
   ): void {
     const config = this.#config;
     const cache = this.#cache;
-    const parser = createParser(bytes, format);
-    const flat = this.#flat;
+    const parser = createParser(bytes, format, { seriesCache: this.#seriesCache });
     cache.beginScrape();
     const iteration = cache.iteration;
     for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
       if (kind !== 'series') continue;
       report.samplesScraped++;
-      parser.labels(flat);
-      const key = flat.join('\u00ff');
-      let entry = cache.get(key);
+      const exposed = parser.series();
+      let entry = cache.get(exposed);
       let added = false;
       if (entry === undefined) {
-        const labels = seriesLabels(Labels.fromFlat([...flat]), this.#targetLabels, config);
+        const labels = seriesLabels(exposed, this.#targetLabels, config);
         if (labels !== undefined) checkLabelLimits(labels, config);
-        entry = cache.add(key, labels);
+        entry = cache.add(exposed, labels);
         added = true;
       } else if (entry.lastIteration === iteration) {
         // The same series twice in one exposition: as Prometheus, the second is a duplicate.
@@ -236,6 +234,8 @@ export class ScrapeLoop {
       }
     }
     cache.endScrape(app, ts, report.appendErrors);
+    // Only a scrape read to the end may drop the parser's entries for series it did not see.
+    this.#seriesCache.prune();
   }
 
   #appendReport(app: Appender, ts: number, report: ScrapeReport): void {

@@ -59,6 +59,19 @@ describe('ScrapeLoop', () => {
     expect(exporter.lastHeaders()['accept-encoding']).toBe('gzip');
   });
 
+  it('stamps samples with the scheduled time when the scrape starts within 2 ms of it', async () => {
+    exporter.set({ body: 'a 1\n' });
+    const clock = { now: 15_001 };
+    const { loop, storage } = loopFor(job(), clock);
+    await loop.scrapeAndReport(15_000);
+    clock.now = 30_007;
+    await loop.scrapeAndReport(30_000);
+    expect((await dump(storage))[`a{${inst()}}`]).toEqual([
+      [15_000, 1],
+      [30_007, 1],
+    ]);
+  });
+
   it('writes stale markers for series that disappear, and counts only new series as added', async () => {
     const clock = { now: 0 };
     const { loop, storage } = loopFor(job(), clock);
