@@ -96,8 +96,17 @@ export class Counter<T extends string = string> extends Metric<T, CounterChild> 
   inc(labels: LabelValues<T>, value?: number): void;
   inc(increase: IncreaseWithExemplar<T>): void;
   inc(labelsOrValue?: number | LabelValues<T> | IncreaseWithExemplar<T>, value?: number): void {
+    // The common `inc()` on an existing child: +1 needs no validation. Kept tiny so it inlines.
+    const blank = this.blank;
+    if (labelsOrValue === undefined && blank !== undefined) blank.value++;
+    else this.#incSlow(labelsOrValue, value);
+  }
+
+  #incSlow(
+    labelsOrValue: number | LabelValues<T> | IncreaseWithExemplar<T> | undefined,
+    value: number | undefined,
+  ): void {
     if (labelsOrValue === undefined) {
-      // The common `inc()`: +1 needs no validation.
       this.childFor(undefined).value++;
     } else if (typeof labelsOrValue !== 'object' || labelsOrValue === null) {
       this.childFor(undefined).inc(labelsOrValue);

@@ -82,7 +82,8 @@ export abstract class Metric<T extends string, C extends ChildIdentity> {
   protected readonly context: MetricContext;
   readonly #collect: CollectFunction | undefined;
   // The child without label values, which unlabelled calls like `inc()` update: kept at hand.
-  #blank: C | undefined;
+  /** The child of a metric without labels, once created (read directly on the hot path). */
+  protected blank: C | undefined;
 
   protected constructor(
     kind: MetricKind,
@@ -133,13 +134,13 @@ export abstract class Metric<T extends string, C extends ChildIdentity> {
       args.length === 1 && typeof first === 'object' && first !== null
         ? this.#valuesByName(first as LabelValues<T>)
         : this.#valuesByPosition(args);
-    if (this.children.delete(values) === this.#blank) this.#blank = undefined;
+    if (this.children.delete(values) === this.blank) this.blank = undefined;
   }
 
   /** Removes every child; a metric without labels goes back to its zero value. */
   reset(): void {
     this.children.clear();
-    this.#blank = undefined;
+    this.blank = undefined;
   }
 
   /** The metric's current values, after running its `collect` callback. */
@@ -150,7 +151,7 @@ export abstract class Metric<T extends string, C extends ChildIdentity> {
 
   /** The child for a label object (or the child without labels when `labels` is undefined). */
   protected childFor(labels: LabelValues<T> | undefined): C {
-    if (labels === undefined) return this.#blank ?? this.#createBlank();
+    if (labels === undefined) return this.blank ?? this.#createBlank();
     return this.children.findByName(this.labelNames, labels) ?? this.#createByName(labels);
   }
 
@@ -200,8 +201,8 @@ export abstract class Metric<T extends string, C extends ChildIdentity> {
   }
 
   #createBlank(): C {
-    this.#blank = this.#create(this.labelNames.map(() => ''));
-    return this.#blank;
+    this.blank = this.#create(this.labelNames.map(() => ''));
+    return this.blank;
   }
 
   #createByPosition(values: readonly unknown[]): C {
