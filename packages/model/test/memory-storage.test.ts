@@ -53,7 +53,9 @@ describe('MemoryStorage', () => {
       [up('a'), t, 1],
       [up('a'), t + 15_000, 2],
     ]);
-    expect(collect(await s.querier(t, t + 15_000).select(true, undefined))['up{instance="a", job="node"}']).toEqual([
+    expect(
+      collect(await s.querier(t, t + 15_000).select(true, undefined))['up{instance="a", job="node"}'],
+    ).toEqual([
       [t, 1],
       [t + 15_000, 2],
     ]);
