@@ -1,3 +1,5 @@
+export { FlagError, type LogFormat, type LogLevel, parseCommandLine, type ServerFlags } from './cli/flags.ts';
+export { runCli } from './cli/main.ts';
 export type { AlertingConfig, AlertmanagerConfig } from './config/alerting.ts';
 export type { AzureAdConfig, GoogleIamConfig, SigV4Config } from './config/cloud-auth.ts';
 export {
@@ -31,3 +33,13 @@ export type { ProviderSettings } from './config/sd/provider-schema.ts';
 export type { ServiceDiscoveryConfig, UnbuiltProviderType, UnbuiltSdConfig } from './config/sd/sections.ts';
 export type { StorageConfig, TsdbConfig, TsdbRetentionConfig } from './config/storage.ts';
 export type { TracingConfig } from './config/tracing.ts';
+export { LockFile } from './lifecycle/lock-file.ts';
+export { type LogFields, Logger } from './lifecycle/logger.ts';
+export {
+  type HeadStats,
+  memoryServerStorage,
+  openStorage,
+  type ServerStorage,
+  type StorageOptions,
+} from './lifecycle/storage.ts';
+export { PyrometerServer, type PyrometerServerOptions } from './server.ts';

@@ -1,0 +1,80 @@
+import { type Appendable, Matcher, MemoryStorage, type Queryable } from '@pyrometer/model';
+
+export interface StorageOptions {
+  /** `--storage.tsdb.path`. */
+  path: string;
+  retentionTimeMs: number;
+  retentionSizeBytes: number;
+}
+
+/** The head figures `/api/v1/status/tsdb` reports. */
+export interface HeadStats {
+  numSeries: number;
+  numLabelPairs: number;
+  chunkCount: number;
+  minTime: number;
+  maxTime: number;
+}
+
+/**
+ * What the server needs from its storage: the model interfaces, plus lifecycle and the
+ * optional admin operations. The TSDB will implement the optional ones; a storage without
+ * them answers the admin API with "unavailable".
+ */
+export interface ServerStorage extends Queryable, Appendable {
+  readonly kind: string;
+  /** Flushes and closes; no append or query after it. */
+  close(): Promise<void>;
+  headStats(): Promise<HeadStats>;
+  /** Series in the head now; cheap, read on every scrape of `/metrics`. */
+  seriesCount(): number;
+  deleteSeries?(matchers: Matcher[][], mint: number, maxt: number): Promise<void>;
+  cleanTombstones?(): Promise<void>;
+  /** Writes a snapshot under `<path>/snapshots/`; returns its directory name. */
+  snapshot?(skipHead: boolean): Promise<string>;
+}
+
+/**
+ * The seam where the TSDB plugs in: today every sample lives in memory (`MemoryStorage`,
+ * lost on restart); `@pyrometer/tsdb`'s `openTSDB(options.path, ...)` replaces it here.
+ */
+export async function openStorage(_options: StorageOptions): Promise<ServerStorage> {
+  return memoryServerStorage(new MemoryStorage());
+}
+
+/** `MemoryStorage` as a `ServerStorage` (also what tests use). */
+export function memoryServerStorage(memory: MemoryStorage): ServerStorage {
+  return {
+    kind: 'memory',
+    appender: () => memory.appender(),
+    querier: (mint, maxt) => memory.querier(mint, maxt),
+    close: async () => {},
+    seriesCount: () => memory.seriesCount,
+    headStats: async () => {
+      const q = memory.querier(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      const set = await q.select(false, undefined, new Matcher('=~', '__name__', '.*'));
+      let numSeries = 0;
+      let minTime = Number.POSITIVE_INFINITY;
+      let maxTime = Number.NEGATIVE_INFINITY;
+      const pairs = new Set<string>();
+      while (set.next()) {
+        const s = set.at();
+        numSeries++;
+        s.labels.forEach((n, v) => {
+          pairs.add(`${n}\u0000${v}`);
+        });
+        const it = s.iterator();
+        let first = true;
+        while (it.next() !== 0) {
+          if (first) minTime = Math.min(minTime, it.t());
+          first = false;
+          maxTime = Math.max(maxTime, it.t());
+        }
+      }
+      q.close();
+      return numSeries === 0 || !Number.isFinite(minTime)
+        ? { numSeries, numLabelPairs: pairs.size, chunkCount: 0, minTime: 0, maxTime: 0 }
+        : { numSeries, numLabelPairs: pairs.size, chunkCount: numSeries, minTime, maxTime };
+    },
+  };
+}
