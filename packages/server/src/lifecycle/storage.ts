@@ -1,10 +1,15 @@
-import { type Appendable, Matcher, MemoryStorage, type Queryable } from '@pyrometer/model';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { type Appendable, Matcher, type MemoryStorage, type Queryable } from '@pyrometer/model';
+import { openTSDB } from '@pyrometer/tsdb';
 
 export interface StorageOptions {
   /** `--storage.tsdb.path`. */
   path: string;
   retentionTimeMs: number;
   retentionSizeBytes: number;
+  /** Where the TSDB's own log lines (repairs, compactions) go. */
+  log?: (message: string) => void;
 }
 
 /** The head figures `/api/v1/status/tsdb` reports. */
@@ -35,11 +40,35 @@ export interface ServerStorage extends Queryable, Appendable {
 }
 
 /**
- * The seam where the TSDB plugs in: today every sample lives in memory (`MemoryStorage`,
- * lost on restart); `@pyrometer/tsdb`'s `openTSDB(options.path, ...)` replaces it here.
+ * The server's storage: the TSDB in `--storage.tsdb.path` (WAL replayed on open, blocks,
+ * compaction and retention as Prometheus). Tests may pass a `MemoryStorage` instead.
  */
-export async function openStorage(_options: StorageOptions): Promise<ServerStorage> {
-  return memoryServerStorage(new MemoryStorage());
+export async function openStorage(options: StorageOptions): Promise<ServerStorage> {
+  const db = openTSDB(options.path, {
+    retentionTime: options.retentionTimeMs,
+    retentionSize: options.retentionSizeBytes,
+    ...(options.log === undefined ? {} : { logger: options.log }),
+  });
+  return {
+    kind: 'tsdb',
+    appender: () => db.appender(),
+    querier: (mint, maxt) => db.querier(mint, maxt),
+    close: async () => db.close(),
+    seriesCount: () => db.head.numSeries,
+    headStats: async () => db.headStats(),
+    deleteSeries: async (matcherSets, mint, maxt) => {
+      for (const matchers of matcherSets) await db.delete(mint, maxt, ...matchers);
+    },
+    cleanTombstones: async () => {
+      await db.cleanTombstones();
+    },
+    snapshot: async (skipHead) => {
+      // As Prometheus: <timestamp>-<random hex> under <data>/snapshots.
+      const name = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(8).toString('hex')}`;
+      await db.snapshot(join(options.path, 'snapshots', name), !skipHead);
+      return name;
+    },
+  };
 }
 
 /** `MemoryStorage` as a `ServerStorage` (also what tests use). */
