@@ -63,8 +63,12 @@ export async function openStorage(options: StorageOptions): Promise<ServerStorag
       await db.cleanTombstones();
     },
     snapshot: async (skipHead) => {
-      // As Prometheus: <timestamp>-<random hex> under <data>/snapshots.
-      const name = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(8).toString('hex')}`;
+      // As Prometheus: <UTC time as 20060102T150405Z>-<random hex> under <data>/snapshots.
+      const stamp = new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+      const name = `${stamp}-${randomBytes(8).toString('hex')}`;
       await db.snapshot(join(options.path, 'snapshots', name), !skipHead);
       return name;
     },
