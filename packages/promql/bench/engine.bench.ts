@@ -8,7 +8,8 @@ import { Engine } from '../src/index.ts';
 const SCRAPE = 15_000;
 const HOURS = 6;
 const POINTS = (HOURS * 3_600_000) / SCRAPE + 1;
-const STEP = 60_000;
+// PROMQL_BENCH_STEP_MS=15000 runs the queries at the data's own 15s resolution (1,440 steps).
+const STEP = Number(process.env.PROMQL_BENCH_STEP_MS ?? 60_000);
 const END = (POINTS - 1) * SCRAPE;
 const START = 5 * 60_000;
 
