@@ -267,14 +267,30 @@ export function dropNameOf(q: QueryContext, s: StepSeries): StepSeries {
  * for one label set at one step is Prometheus's "same labelset" error.
  */
 export function finishVector(v: StepVector, steps: number): StepVector {
+  return joinSameLabels(v, steps, (s) => ({
+    ...s,
+    labels: s.dropName ? withoutName(s.labels) : s.labels,
+    dropName: false,
+  }));
+}
+
+/**
+ * Joins series that share a label set (names pending removal kept as they are), as
+ * Prometheus 3 does after label_replace and label_join: the results merge, and two values
+ * at one step are the "same labelset" error — also when an aggregation consumes them.
+ */
+export function mergeSameLabelSets(v: StepVector, steps: number): StepVector {
+  return joinSameLabels(v, steps, (s) => ({ ...s }));
+}
+
+function joinSameLabels(v: StepVector, steps: number, prepare: (s: StepSeries) => StepSeries): StepVector {
   const byKey = new Map<string, StepSeries>();
   const out: StepSeries[] = [];
   for (const s of v.series) {
-    const labels = s.dropName ? withoutName(s.labels) : s.labels;
-    const key = labelsKey(labels);
+    const ns = prepare(s);
+    const key = labelsKey(ns.labels);
     const prev = byKey.get(key);
     if (prev === undefined) {
-      const ns = { ...s, labels, dropName: false };
       byKey.set(key, ns);
       out.push(ns);
       continue;
@@ -282,16 +298,16 @@ export function finishVector(v: StepVector, steps: number): StepVector {
     const values = new Float64Array(prev.values);
     const present = new Uint8Array(prev.present);
     for (let k = 0; k < steps; k++) {
-      if (s.present[k] === 0) continue;
+      if (ns.present[k] === 0) continue;
       if (present[k] === 1)
         throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
       present[k] = 1;
-      values[k] = s.values[k]!;
+      values[k] = ns.values[k]!;
     }
     prev.values = values;
     prev.present = present;
   }
-  return { kind: 'vector', series: out };
+  return { ...v, kind: 'vector', series: out };
 }
 
 /** A string key that identifies a label set exactly. */

@@ -1,6 +1,13 @@
 import { Labels, METRIC_NAME } from '@pyrometer/model';
 import { type QueryContext, type StepRange, stepTime } from '../engine/context.ts';
-import { dropNameOf, evalRangeArg, evalScalar, evalVector, labelsKey } from '../engine/evaluator.ts';
+import {
+  dropNameOf,
+  evalRangeArg,
+  evalScalar,
+  evalVector,
+  labelsKey,
+  mergeSameLabelSets,
+} from '../engine/evaluator.ts';
 import { evalVectorSelector, forEachWindow } from '../engine/selectors.ts';
 import { type Evaluated, newSeries, QueryError, type StepVector } from '../engine/values.ts';
 import type { Call, Expr } from '../parser/ast.ts';
@@ -160,13 +167,13 @@ export async function evalCall(node: Call, q: QueryContext, r: StepRange): Promi
       const v = await evalVector(args[0]!, q, r);
       const dst = stringArg(args[1]!);
       const fn = labelReplacer(dst, stringArg(args[2]!), stringArg(args[3]!), stringArg(args[4]!));
-      return relabel(v, fn, dst);
+      return mergeSameLabelSets(relabel(v, fn, dst), r.steps);
     }
     case 'label_join': {
       const v = await evalVector(args[0]!, q, r);
       const dst = stringArg(args[1]!);
       const fn = labelJoiner(dst, stringArg(args[2]!), args.slice(3).map(stringArg));
-      return relabel(v, fn, dst);
+      return mergeSameLabelSets(relabel(v, fn, dst), r.steps);
     }
     case 'histogram_quantile':
       return evalHistogramQuantile(node, q, r);

@@ -406,10 +406,10 @@ class Parser {
       this.#fail(pos, `set operator "${op}" not allowed in binary scalar expression`);
     }
     let matching = mods.matching;
-    if ((lt !== 'vector' || rt !== 'vector') && matching !== undefined) {
-      if (matching.explicit || matching.card !== 'one-to-one') {
-        this.#fail(pos, 'vector matching only allowed between instant vectors');
-      }
+    // As Prometheus: with a scalar side, only a non-empty on()/ignoring() list is an error;
+    // an empty one (with or without group_left/group_right) is dropped.
+    if ((lt !== 'vector' || rt !== 'vector') && matching !== undefined && matching.labels.length > 0) {
+      this.#fail(pos, 'vector matching only allowed between instant vectors');
     }
     if (lt === 'vector' && rt === 'vector') {
       matching ??= { card: 'one-to-one', on: false, labels: [], include: [], explicit: false };

@@ -35,6 +35,36 @@ describe('Engine', () => {
     expect(res.warnings).toEqual([]);
   });
 
+  it.each([
+    'sum(label_replace(x, "instance", "same", "", ""))',
+    'count(label_join(x, "instance", "", "job"))',
+    'label_replace(x, "instance", "same", "", "")',
+  ])('refuses label collisions from %s, as Prometheus (found against 2.42)', async (query) => {
+    const storage = await storageWith({ 'x{instance=a}': [4], 'x{instance=b}': [8] });
+    await expect(new Engine().instantQuery(storage, query, 0)).rejects.toThrow(
+      'vector cannot contain metrics with the same labelset',
+    );
+  });
+
+  it('merges label_replace results that collide at different steps', async () => {
+    // As Prometheus 3: one series has samples only where the other has none.
+    const storage = new MemoryStorage();
+    const app = storage.appender();
+    app.append(NO_SERIES_REF, Labels.from({ __name__: 'x', instance: 'a' }), 0, 0, 1);
+    app.append(NO_SERIES_REF, Labels.from({ __name__: 'x', instance: 'b' }), 0, 600_000, 2);
+    await app.commit();
+    const res = await new Engine().rangeQuery(
+      storage,
+      'sum(label_replace(x, "instance", "same", "", ""))',
+      0,
+      600_000,
+      600_000,
+    );
+    expect(res.value.type).toBe('matrix');
+    if (res.value.type !== 'matrix') return;
+    expect([...res.value.series[0]!.values]).toEqual([1, 2]);
+  });
+
   it('evaluates a range query step by step', async () => {
     const storage = await storageWith({ 'x{job=a}': [1, 2, 3, 4, 5] });
     const res = await new Engine().rangeQuery(storage, 'x * 2', 0, 60_000, 30_000);

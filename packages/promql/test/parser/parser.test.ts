@@ -47,6 +47,10 @@ describe('parseExpr prints back in canonical form', () => {
     ['a + on(b) group_left(c) d', 'a + on (b) group_left (c) d'],
     ['a > bool ignoring(x) b', 'a > bool ignoring (x) b'],
     ['a and b or c unless d', 'a and b or c unless d'],
+    // An empty on()/ignoring() beside a scalar is dropped, as Prometheus does.
+    ['a / on() 2', 'a / 2'],
+    ['a / ignoring() group_left 2', 'a / 2'],
+    ['1 + on() 2', '1 + 2'],
     ['sum by (job) (rate(x[5m]))', 'sum by (job) (rate(x[5m]))'],
     ['sum(x) without (a, b)', 'sum without (a, b) (x)'],
     ['topk(5, x)', 'topk(5, x)'],
@@ -124,6 +128,7 @@ describe('parse errors say where and what', () => {
     ['foo offset 1m offset 2m', 'offset may not be set multiple times'],
     ['a + on(x) group_left(x) b', 'label "x" must not occur in ON and GROUP clause at once'],
     ['a and on(x) group_left b', 'no grouping allowed for "and" operation'],
+    ['a / on(x) 2', 'vector matching only allowed between instant vectors'],
     ['foo{a="\\q"}', 'unknown escape sequence'],
     ['foo{a=~"("}', '1:5: parse error: error parsing regexp: missing closing )'],
     ['"unterminated', 'unterminated quoted string'],
