@@ -76,7 +76,8 @@ export class PyrometerServer {
     });
     this.engine = new Engine(engineOptions(options.flags));
     this.metrics = new ServerMetrics({
-      headSeries: async () => storage.seriesCount(),
+      // A storage with its own prometheus_tsdb_* metrics (the TSDB) registers them below.
+      ...(storage.registerMetrics === undefined ? { headSeries: async () => storage.seriesCount() } : {}),
       discovered: () => {
         const out = new Map<string, number>();
         for (const [job, groups] of this.discoveryManager.targets()) {
@@ -96,6 +97,7 @@ export class PyrometerServer {
         return out;
       },
     });
+    storage.registerMetrics?.(this.metrics.registry);
     this.metrics.engineQueriesMax.set(options.flags.queryMaxConcurrency);
     const scrapeLog = this.logger.with({ component: 'scrape manager' });
     this.scrapeManager = new ScrapeManager({

@@ -16,11 +16,12 @@ export class ServerMetrics {
   readonly scrapePoolTargets: Gauge<'scrape_job'>;
   readonly scrapePools: Counter;
   readonly targetsHealthy: Gauge<'scrape_job'>;
-  readonly headSeries: Gauge;
+  /** Only when the storage does not register its own prometheus_tsdb_* metrics. */
+  readonly headSeries: Gauge | undefined;
   readonly #stopDefault: () => void;
 
   constructor(options: {
-    headSeries: () => Promise<number>;
+    headSeries?: () => Promise<number>;
     targets: () => Map<string, { total: number; up: number }>;
     discovered: () => Map<string, number>;
   }) {
@@ -115,14 +116,17 @@ export class ServerMetrics {
       registers,
     });
     const headSeries = options.headSeries;
-    this.headSeries = new Gauge({
-      name: 'prometheus_tsdb_head_series',
-      help: 'Total number of series in the head block.',
-      registers,
-      async collect() {
-        this.set(await headSeries());
-      },
-    });
+    this.headSeries =
+      headSeries === undefined
+        ? undefined
+        : new Gauge({
+            name: 'prometheus_tsdb_head_series',
+            help: 'Total number of series in the head block.',
+            registers,
+            async collect() {
+              this.set(await headSeries());
+            },
+          });
     const build = new Gauge({
       name: 'prometheus_build_info',
       help: 'A metric with a constant 1 value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.',

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Registry } from '@pyrometer/client';
 import { type Appendable, Matcher, type MemoryStorage, type Queryable } from '@pyrometer/model';
-import { openTSDB } from '@pyrometer/tsdb';
+import { openTSDB, registerTSDBMetrics } from '@pyrometer/tsdb';
 
 export interface StorageOptions {
   /** `--storage.tsdb.path`. */
@@ -37,6 +38,8 @@ export interface ServerStorage extends Queryable, Appendable {
   cleanTombstones?(): Promise<void>;
   /** Writes a snapshot under `<path>/snapshots/`; returns its directory name. */
   snapshot?(skipHead: boolean): Promise<string>;
+  /** Registers the storage's own metrics (Prometheus's prometheus_tsdb_* names). */
+  registerMetrics?(registry: Registry): void;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function openStorage(options: StorageOptions): Promise<ServerStorag
     close: async () => db.close(),
     seriesCount: () => db.head.numSeries,
     headStats: async () => db.headStats(),
+    registerMetrics: (registry) => registerTSDBMetrics(db, registry),
     deleteSeries: async (matcherSets, mint, maxt) => {
       for (const matchers of matcherSets) await db.delete(mint, maxt, ...matchers);
     },

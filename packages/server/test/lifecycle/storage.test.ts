@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from '@pyrometer/client';
 import { Labels, Matcher, NO_SERIES_REF, ValueType } from '@pyrometer/model';
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/lifecycle/storage.ts';
@@ -36,6 +37,21 @@ describe('the server storage (TSDB under --storage.tsdb.path)', () => {
     expect(await values(second)).toEqual([1, 0]);
     expect((await second.headStats()).numSeries).toBe(1);
     await second.close();
+  });
+
+  it("exposes the TSDB's prometheus_tsdb_* metrics", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pyrometer-storage-'));
+    const s = await openStorage(options(dir));
+    const registry = new Registry();
+    s.registerMetrics!(registry);
+    const app = s.appender();
+    const ref = app.append(NO_SERIES_REF, Labels.from({ __name__: 'up' }), 0, 1000, 1);
+    app.append(ref, Labels.from({ __name__: 'up' }), 0, 2000, 1);
+    await app.commit();
+    const text = await registry.metrics();
+    expect(text).toContain('prometheus_tsdb_head_samples_appended_total 2');
+    expect(text).toContain('prometheus_tsdb_head_series 1');
+    await s.close();
   });
 
   it('takes snapshots under <data>/snapshots and deletes series', async () => {
