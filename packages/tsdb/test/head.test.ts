@@ -1,8 +1,8 @@
-import { Labels, Matcher, StorageError, ValueType } from '@pyrometer/model';
+import { Labels, Matcher, type SeriesSet, StorageError, ValueType } from '@pyrometer/model';
 import { describe, expect, it } from 'vitest';
 import { Head } from '../src/internal/head/head.ts';
 import { TSDBQuerier } from '../src/internal/querier.ts';
-import { selectAll } from './helpers.ts';
+import { drain, selectAll } from './helpers.ts';
 
 const H2 = 2 * 3600 * 1000;
 
@@ -107,6 +107,82 @@ describe('head', () => {
     expect(head.lookup(b)?.ref).toBe(rb);
     const q = new TSDBQuerier([head], 0, 10);
     expect((await selectAll(q)).map((s) => s.samples[0]![1])).toEqual([1, 2]);
+  });
+
+  it('keeps finding colliding series while others are created and truncated away', async () => {
+    const head = newHead();
+    // Few distinct hashes for many label sets: long probe runs, removals from their middle.
+    const labels = Array.from({ length: 300 }, (_, i) => {
+      const l = Labels.from({ __name__: 'm', i: String(i) });
+      Object.defineProperty(l, 'hash', { value: () => (i % 7) * 2 ** 40 + (i % 3) });
+      return l;
+    });
+    const app = head.appender();
+    for (let i = 0; i < labels.length; i++)
+      app.append(0 as never, labels[i]!, 0, i % 2 === 0 ? 1000 : 5000, i);
+    await app.commit();
+    expect(head.numSeries).toBe(300);
+    // Odd series have a sample at 5000 only; truncating before 2000 drops the even ones.
+    head.truncate(2000);
+    expect(head.numSeries).toBe(150);
+    for (let i = 0; i < labels.length; i++) {
+      expect(head.lookup(labels[i]!) !== undefined).toBe(i % 2 === 1);
+    }
+    const again = head.appender();
+    for (let i = 0; i < labels.length; i += 2) again.append(0 as never, labels[i]!, 0, 6000, i);
+    await again.commit();
+    expect(head.numSeries).toBe(300);
+    const refs = new Set(labels.map((l) => head.lookup(l)?.ref));
+    expect(refs.size).toBe(300);
+    expect([...head.byRef.values()].length).toBe(300);
+  });
+
+  it('keeps open chunks of many series apart as they grow, are cut and truncated', async () => {
+    const head = newHead();
+    // Random values make chunks of 1-2 KB: they outgrow every slab region size.
+    let x = 7;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    const want = new Map<string, number[]>();
+    let early: SeriesSet | undefined;
+    for (let round = 0; round < 300; round++) {
+      const app = head.appender();
+      for (let s = 0; s < 20; s++) {
+        const v = s % 2 === 0 ? round : rnd() * 1e6;
+        app.append(0 as never, Labels.from({ __name__: 'g', s: String(s) }), 0, 1000 + round * 15_000, v);
+        const list = want.get(String(s)) ?? [];
+        list.push(v);
+        want.set(String(s), list);
+      }
+      await app.commit();
+      // A reader's snapshot, read only after many more appends have moved chunks around.
+      if (round === 150)
+        early = await new TSDBQuerier([head], 0, Number.MAX_SAFE_INTEGER).select(
+          true,
+          undefined,
+          new Matcher('=~', '__name__', '.+'),
+        );
+    }
+    for (const r of drain(early!)) {
+      const s = /s="(\d+)"/.exec(r.labels)![1]!;
+      expect(r.samples.map((p) => p[1])).toEqual(want.get(s)!.slice(0, 151));
+    }
+    const q = new TSDBQuerier([head], 0, Number.MAX_SAFE_INTEGER);
+    for (const r of await selectAll(q)) {
+      const s = /s="(\d+)"/.exec(r.labels)![1]!;
+      expect(r.samples.map((p) => p[1])).toEqual(want.get(s));
+    }
+    // Truncation drops whole chunks and frees regions; what is left still reads back.
+    head.truncate(1000 + 200 * 15_000);
+    const after = await selectAll(new TSDBQuerier([head], 0, Number.MAX_SAFE_INTEGER));
+    expect(after).toHaveLength(20);
+    for (const r of after) {
+      const s = /s="(\d+)"/.exec(r.labels)![1]!;
+      const all = want.get(s)!;
+      expect(r.samples.map((p) => p[1])).toEqual(all.slice(all.length - r.samples.length));
+    }
   });
 
   it('reuses a series ref across appends', async () => {

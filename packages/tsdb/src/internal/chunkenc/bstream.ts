@@ -1,7 +1,15 @@
-/** An append-only bit stream, most significant bit first, as the XOR chunk encoding writes. */
+/**
+ * An append-only bit stream, most significant bit first, as the XOR chunk encoding writes.
+ * The stream is the `cap` bytes of `bytes` from `base`: its own array, or a region of a
+ * shared slab (the head's open chunks), which a subclass manages by overriding `grow`.
+ */
 export class BitWriter {
   bytes: Uint8Array;
-  /** Bits written so far, counting from the start of `bytes`. */
+  /** Where the stream starts in `bytes`. */
+  base = 0;
+  /** Bytes from `base` the stream may use. */
+  cap: number;
+  /** Bits written so far, counting from `base`. */
   bitLen: number;
   /**
    * Whether the last write ended with a whole byte. Prometheus's bit stream appends a byte
@@ -12,20 +20,24 @@ export class BitWriter {
 
   constructor(bytes: Uint8Array, bitLen: number) {
     this.bytes = bytes;
+    this.cap = bytes.length;
     this.bitLen = bitLen;
   }
 
-  #grow(): void {
-    const next = new Uint8Array(Math.max(16, this.bytes.length * 2));
-    next.set(this.bytes);
+  /** Moves the stream to a buffer of twice the room (at least 16 bytes), zeroed past its bytes. */
+  protected grow(): void {
+    const next = new Uint8Array(Math.max(16, this.cap * 2));
+    next.set(this.bytes.subarray(this.base, this.base + this.cap));
     this.bytes = next;
+    this.base = 0;
+    this.cap = next.length;
   }
 
   bit(b: number): void {
     this.lastWasByte = false;
     const byteIndex = this.bitLen >>> 3;
-    if (byteIndex >= this.bytes.length) this.#grow();
-    if (b) this.bytes[byteIndex]! |= 0x80 >>> (this.bitLen & 7);
+    if (byteIndex >= this.cap) this.grow();
+    if (b) this.bytes[this.base + byteIndex]! |= 0x80 >>> (this.bitLen & 7);
     this.bitLen++;
   }
 
@@ -34,11 +46,11 @@ export class BitWriter {
     this.lastWasByte = false;
     while (n > 0) {
       const byteIndex = this.bitLen >>> 3;
-      if (byteIndex >= this.bytes.length) this.#grow();
+      if (byteIndex >= this.cap) this.grow();
       const free = 8 - (this.bitLen & 7);
       const take = Math.min(free, n);
       const chunk = (v >>> (n - take)) & ((1 << take) - 1);
-      this.bytes[byteIndex]! |= chunk << (free - take);
+      this.bytes[this.base + byteIndex]! |= chunk << (free - take);
       n -= take;
       this.bitLen += take;
     }
@@ -52,7 +64,7 @@ export class BitWriter {
 
   /** Makes sure the bytes `byteLength` counts exist (the trailing empty byte may not yet). */
   ensureByteLength(): void {
-    if (this.byteLength > this.bytes.length) this.#grow();
+    if (this.byteLength > this.cap) this.grow();
   }
 }
 

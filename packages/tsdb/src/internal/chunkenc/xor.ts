@@ -37,27 +37,34 @@ function fits(dod: number, n: number): boolean {
  */
 export class XorAppender extends BitWriter {
   numSamples = 0;
-  // Fields that hold timestamps and 32-bit words start as -0, a double, so V8 gives them a
-  // double representation from the start instead of migrating every object on first use.
-  #t = -0;
-  #tDelta = -0;
-  #vHi = -0;
-  #vLo = -0;
+  /**
+   * Where the last timestamp (at `tAt`) and the last delta (at `tAt + 1`) are kept: a
+   * standalone appender has its own two doubles; the head's series keep theirs in shared
+   * pages, so that a million series do not mean a million boxed doubles for V8 to collect.
+   */
+  protected readonly tState: Float64Array;
+  protected readonly tAt: number;
+  // The value's words as signed 32-bit integers: small integers V8 keeps in the object, where
+  // doubles would be boxes of their own.
+  #vHi = 0;
+  #vLo = 0;
   #leading = 0xff;
   #trailing = 0;
 
-  constructor(initialBytes = 32) {
+  constructor(initialBytes = 32, tState: Float64Array = new Float64Array(2), tAt = 0) {
     // The bit stream starts after the 2-byte sample count.
     super(initialBytes === 0 ? NO_BYTES : new Uint8Array(Math.max(initialBytes, 4)), 16);
+    this.tState = tState;
+    this.tAt = tAt;
   }
 
   /** The high 32 bits of the last value appended (kept across `resetChunk`). */
   get lastHi(): number {
-    return this.#vHi;
+    return this.#vHi >>> 0;
   }
 
   get lastLo(): number {
-    return this.#vLo;
+    return this.#vLo >>> 0;
   }
 
   /**
@@ -65,20 +72,28 @@ export class XorAppender extends BitWriter {
    * 0 bytes means no buffer until the next reset.
    */
   resetChunk(initialBytes = 32): void {
-    this.bytes = initialBytes === 0 ? NO_BYTES : new Uint8Array(Math.max(initialBytes, 4));
+    this.newBuffer(initialBytes);
     this.bitLen = 16;
     this.numSamples = 0;
     this.#leading = 0xff;
     this.#trailing = 0;
   }
 
+  /** Gives the stream a zeroed buffer of `size` bytes (at least 4), or none for 0. */
+  protected newBuffer(size: number): void {
+    this.bytes = size === 0 ? NO_BYTES : new Uint8Array(Math.max(size, 4));
+    this.base = 0;
+    this.cap = this.bytes.length;
+  }
+
   /** The chunk's bytes. The view is invalidated by the next append: copy it to keep it. */
   chunkBytes(): Uint8Array {
     this.ensureByteLength();
     const b = this.bytes;
-    b[0] = this.numSamples >>> 8;
-    b[1] = this.numSamples & 0xff;
-    return b.subarray(0, this.byteLength);
+    const base = this.base;
+    b[base] = this.numSamples >>> 8;
+    b[base + 1] = this.numSamples & 0xff;
+    return b.subarray(base, base + this.byteLength);
   }
 
   append(t: Timestamp, v: number): void {
@@ -91,19 +106,21 @@ export class XorAppender extends BitWriter {
   /** Appends a value given as its IEEE-754 bits (high and low 32-bit words). */
   appendBits(t: Timestamp, hi: number, lo: number): void {
     const n = this.numSamples;
+    const st = this.tState;
+    const at = this.tAt;
     if (n === 0) {
       writeVarintBits(this, t);
       this.bits(hi, 32);
       this.bits(lo, 32);
       this.lastWasByte = true;
     } else if (n === 1) {
-      const delta = t - this.#t;
+      const delta = t - st[at]!;
       writeUvarintBits(this, delta);
       this.#writeValue(hi, lo);
-      this.#tDelta = delta;
+      st[at + 1] = delta;
     } else {
-      const delta = t - this.#t;
-      const dod = delta - this.#tDelta;
+      const delta = t - st[at]!;
+      const dod = delta - st[at + 1]!;
       if (dod === 0) this.bit(0);
       else if (fits(dod, 14)) {
         this.bits(0b10, 2);
@@ -121,11 +138,11 @@ export class XorAppender extends BitWriter {
         this.bits((dod - dh * TWO32) >>> 0, 32);
       }
       this.#writeValue(hi, lo);
-      this.#tDelta = delta;
+      st[at + 1] = delta;
     }
-    this.#t = t;
-    this.#vHi = hi;
-    this.#vLo = lo;
+    st[at] = t;
+    this.#vHi = hi | 0;
+    this.#vLo = lo | 0;
     this.numSamples = n + 1;
   }
 

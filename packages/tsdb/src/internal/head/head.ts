@@ -5,7 +5,8 @@ import type { QuerySource } from '../querier.ts';
 import { type SeriesChunks, withoutDeletedChunks } from '../series-set.ts';
 import type { TimeSlicer } from '../time-slicer.ts';
 import { MemPostings } from './postings.ts';
-import { MemSeries } from './series.ts';
+import { MemSeries, SeriesSlots } from './series.ts';
+import { SeriesByHash, SeriesByRef } from './series-table.ts';
 
 /** Where committed data goes before the head applies it (the WAL); throws when it cannot. */
 export interface CommitLog {
@@ -46,9 +47,9 @@ function valueWords(v: number): void {
 /** The in-memory block: every series with recent samples, its chunks, and the postings. */
 export class Head implements QuerySource {
   readonly options: HeadOptions;
-  readonly byRef = new Map<number, MemSeries>();
-  readonly #byHash = new Map<number, MemSeries>();
-  readonly #collisions = new Map<number, MemSeries[]>();
+  readonly byRef = new SeriesByRef();
+  readonly #byHash = new SeriesByHash();
+  readonly #slots = new SeriesSlots();
   readonly postings = new MemPostings();
   /** Deleted intervals per series ref, flat [mint, maxt, ...]. */
   readonly tombstones = new Map<number, number[]>();
@@ -57,6 +58,8 @@ export class Head implements QuerySource {
   afterCommit: (() => void) | undefined;
   /** Series created but not yet in the log (e.g. a write failed); logged with the next commit. */
   unlogged: MemSeries[] = [];
+  /** Buffers a finished transaction left for the next one. */
+  spareBuffers: AppendBuffers | undefined;
   nextRef = 1;
   minTime = Number.POSITIVE_INFINITY;
   maxTime = Number.NEGATIVE_INFINITY;
@@ -81,31 +84,20 @@ export class Head implements QuerySource {
   }
 
   lookup(labels: Labels): MemSeries | undefined {
-    const hash = smallHash(labels);
-    const s = this.#byHash.get(hash);
-    if (s?.labels.equals(labels)) return s;
-    return this.#collisions.get(hash)?.find((c) => c.labels.equals(labels));
+    return this.#byHash.find(labels, labels.hash(), this.byRef);
   }
 
-  /** The series with these labels, created with `ref` (or the next free ref) when new. */
-  getOrCreate(labels: Labels, ref = 0): { series: MemSeries; created: boolean } {
-    const existing = this.lookup(labels);
-    if (existing !== undefined) return { series: existing, created: false };
+  /** A new series for labels that `lookup` did not find, under `ref` or the next free ref. */
+  create(labels: Labels, ref = 0): MemSeries {
     if (labels.size === 0) throw new Error('tsdb: cannot append a series with an empty label set');
     if (ref === 0) ref = this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
     const interned = Labels.fromSortedFlat(this.postings.add(ref, labels.flat()));
-    const series = new MemSeries(ref, interned);
+    const series = new MemSeries(ref, interned, this.#slots);
     this.byRef.set(ref, series);
-    const hash = smallHash(labels);
-    if (!this.#byHash.has(hash)) this.#byHash.set(hash, series);
-    else {
-      const list = this.#collisions.get(hash);
-      if (list === undefined) this.#collisions.set(hash, [series]);
-      else list.push(series);
-    }
+    this.#byHash.add(labels.hash(), ref);
     this.counters.seriesCreated++;
-    return { series, created: true };
+    return series;
   }
 
   appender(): Appender {
@@ -217,21 +209,8 @@ export class Head implements QuerySource {
     for (const ref of dead) {
       const s = this.byRef.get(ref)!;
       this.byRef.delete(ref);
-      const hash = smallHash(s.labels);
-      if (this.#byHash.get(hash) === s) {
-        this.#byHash.delete(hash);
-        const list = this.#collisions.get(hash);
-        const promoted = list?.shift();
-        if (promoted !== undefined) this.#byHash.set(hash, promoted);
-        if (list !== undefined && list.length === 0) this.#collisions.delete(hash);
-      } else {
-        const list = this.#collisions.get(hash);
-        if (list !== undefined) {
-          const i = list.indexOf(s);
-          if (i >= 0) list.splice(i, 1);
-          if (list.length === 0) this.#collisions.delete(hash);
-        }
-      }
+      this.#byHash.remove(s.labels.hash(), ref);
+      this.#slots.free(s.slot);
     }
     if (dead.size > 0) this.postings.delete(dead);
     this.counters.seriesRemoved += dead.size;
@@ -241,27 +220,29 @@ export class Head implements QuerySource {
   }
 }
 
-// The labels hash folded to 30 bits, a small integer V8 stores unboxed as a Map key; the
-// extra collisions this makes are resolved like any other.
-function smallHash(labels: Labels): number {
-  return labels.hash() % 0x40000000;
-}
-
 export function matchesLabels(matchers: readonly Matcher[], labels: Labels): boolean {
   for (const m of matchers) if (!m.matches(labels.get(m.name))) return false;
   return true;
 }
 
+/** The parallel arrays of a transaction's pending samples; the head keeps one set spare. */
+export interface AppendBuffers {
+  refs: Float64Array;
+  ts: Float64Array;
+  vs: Float64Array;
+  /** The series of each pending sample, so commit needs no second lookup. */
+  series: (MemSeries | undefined)[];
+}
+
+// A transaction of at most this many samples gives its buffers to the next one.
+const SPARE_MAX = 1 << 16;
+const NO_SAMPLES = new Float64Array(0);
+
 /** A transaction on the head; samples are validated on append and applied on commit. */
 class HeadAppender implements Appender {
   readonly #head: Head;
-  #refs = new Float64Array(256);
-  #ts = new Float64Array(256);
-  #vs = new Float64Array(256);
-  /** The series of each pending sample, so commit needs no second lookup. */
-  #series: MemSeries[] = [];
+  #buf: AppendBuffers | undefined;
   #n = 0;
-  #touched: MemSeries[] = [];
   #minValid: number;
 
   constructor(head: Head) {
@@ -282,83 +263,115 @@ class HeadAppender implements Appender {
     // As Prometheus: a ref the head handed out is trusted without comparing labels.
     let s = ref !== 0 ? head.byRef.get(ref) : undefined;
     if (s === undefined) {
-      const got = head.getOrCreate(labels);
-      s = got.series;
-      if (got.created) head.unlogged.push(s);
+      s = head.lookup(labels);
+      if (s === undefined) {
+        s = head.create(labels);
+        head.unlogged.push(s);
+      }
     }
     if (t < this.#minValid) {
       head.counters.outOfBoundSamples++;
       throw new StorageError('out-of-bounds', `sample at ${t} is before ${this.#minValid}`);
     }
-    const newest = Math.max(s.pendingMaxt, s.maxt);
+    const pending = s.pendingMaxt;
+    const newest = Math.max(pending, s.maxt);
     if (t <= newest) {
       if (t === newest) {
         valueWords(value);
         // As Prometheus: the same sample again is accepted and dropped.
-        const same =
-          s.pendingMaxt === Number.NEGATIVE_INFINITY && words[1] === s.lastHi && words[0] === s.lastLo;
+        const same = pending === Number.NEGATIVE_INFINITY && words[1] === s.lastHi && words[0] === s.lastLo;
         if (same) return s.ref as SeriesRef;
         throw new StorageError('duplicate-sample', `${s.labels.toString()} at ${t}`);
       }
       head.counters.outOfOrderSamples++;
       throw new StorageError('out-of-order', `${s.labels.toString()} at ${t}, newest is ${newest}`);
     }
-    if (s.pendingMaxt === Number.NEGATIVE_INFINITY) this.#touched.push(s);
     s.pendingMaxt = t;
     this.#push(s, t, value);
     return s.ref as SeriesRef;
   }
 
   #push(s: MemSeries, t: number, v: number): void {
-    if (this.#n === this.#refs.length) {
+    let buf = this.#buf;
+    const n = this.#n;
+    if (buf === undefined) {
+      buf = this.#head.spareBuffers ?? {
+        refs: new Float64Array(1024),
+        ts: new Float64Array(1024),
+        vs: new Float64Array(1024),
+        series: [],
+      };
+      this.#head.spareBuffers = undefined;
+      this.#buf = buf;
+    } else if (n === buf.refs.length) {
       const grow = (a: Float64Array) => {
         const b = new Float64Array(a.length * 2);
         b.set(a);
         return b;
       };
-      this.#refs = grow(this.#refs);
-      this.#ts = grow(this.#ts);
-      this.#vs = grow(this.#vs);
+      buf.refs = grow(buf.refs);
+      buf.ts = grow(buf.ts);
+      buf.vs = grow(buf.vs);
     }
-    this.#refs[this.#n] = s.ref;
-    this.#series[this.#n] = s;
-    this.#ts[this.#n] = t;
-    this.#vs[this.#n] = v;
-    this.#n++;
+    buf.refs[n] = s.ref;
+    buf.series[n] = s;
+    buf.ts[n] = t;
+    buf.vs[n] = v;
+    this.#n = n + 1;
   }
 
+  /** Forgets the pending samples and hands the buffers back to the head. */
   #release(): void {
-    for (const s of this.#touched) s.pendingMaxt = Number.NEGATIVE_INFINITY;
-    this.#touched = [];
+    const buf = this.#buf;
+    if (buf === undefined) return;
+    const series = buf.series;
+    for (let i = 0; i < this.#n; i++) {
+      series[i]!.pendingMaxt = Number.NEGATIVE_INFINITY;
+      series[i] = undefined;
+    }
     this.#n = 0;
+    this.#buf = undefined;
+    if (buf.refs.length <= SPARE_MAX) this.#head.spareBuffers = buf;
   }
 
   async commit(): Promise<void> {
     const head = this.#head;
     const n = this.#n;
+    const buf = this.#buf;
     let durable: Promise<void> | undefined;
     try {
       if (head.log !== undefined && (n > 0 || head.unlogged.length > 0)) {
-        durable = head.log.logCommit(head.unlogged, this.#refs, this.#ts, this.#vs, n);
+        durable = head.log.logCommit(
+          head.unlogged,
+          buf?.refs ?? NO_SAMPLES,
+          buf?.ts ?? NO_SAMPLES,
+          buf?.vs ?? NO_SAMPLES,
+          n,
+        );
         head.unlogged = [];
       }
     } catch (err) {
-      this.#series.length = 0;
       this.#release();
       throw err;
     }
-    this.#release();
-    const series = this.#series;
-    const ts = this.#ts;
-    const vs = this.#vs;
-    for (let i = 0; i < n; i++) head.applySample(series[i]!, ts[i]!, vs[i]!);
-    series.length = 0;
+    if (buf !== undefined) {
+      const series = buf.series;
+      const ts = buf.ts;
+      const vs = buf.vs;
+      for (let i = 0; i < n; i++) {
+        const s = series[i]!;
+        series[i] = undefined;
+        s.pendingMaxt = Number.NEGATIVE_INFINITY;
+        head.applySample(s, ts[i]!, vs[i]!);
+      }
+      this.#n = 0;
+      this.#release();
+    }
     head.afterCommit?.();
     if (durable !== undefined) await durable;
   }
 
   rollback(): void {
-    this.#series.length = 0;
     this.#release();
   }
 }

@@ -60,10 +60,16 @@ export class PostingList {
   }
 }
 
+/** One label name of the index: the name interned, and its values. */
+interface NameEntry {
+  name: string;
+  values: Map<string, PostingList>;
+}
+
 /** The inverted index of the head: label name → value → sorted series refs. */
 export class MemPostings {
   readonly byName = new Map<string, Map<string, PostingList>>();
-  readonly #names = new Map<string, string>();
+  readonly #names = new Map<string, NameEntry>();
   readonly all = new PostingList('');
 
   /**
@@ -75,16 +81,17 @@ export class MemPostings {
     const interned = new Array<string>(flat.length);
     for (let i = 0; i < flat.length; i += 2) {
       const name = flat[i]!;
-      let values = this.byName.get(name);
-      if (values === undefined) {
-        this.byName.set(name, (values = new Map()));
-        this.#names.set(name, name);
+      let entry = this.#names.get(name);
+      if (entry === undefined) {
+        entry = { name, values: new Map() };
+        this.#names.set(name, entry);
+        this.byName.set(name, entry.values);
       }
       const value = flat[i + 1]!;
-      let list = values.get(value);
-      if (list === undefined) values.set(value, (list = new PostingList(value)));
+      let list = entry.values.get(value);
+      if (list === undefined) entry.values.set(value, (list = new PostingList(value)));
       list.add(id);
-      interned[i] = this.#names.get(name)!;
+      interned[i] = entry.name;
       interned[i + 1] = list.value;
     }
     return interned;

@@ -23,8 +23,8 @@ export function replayIntoHead(head: Head, walDir: string): WalRepair | undefine
         seriesOut.length = 0;
         decodeSeries(rec, seriesOut);
         for (const { ref, labels } of seriesOut) {
-          const { series, created } = head.getOrCreate(labels, ref);
-          if (!created && series.ref !== ref) alias.set(ref, series);
+          const series = head.lookup(labels) ?? head.create(labels, ref);
+          if (series.ref !== ref) alias.set(ref, series);
         }
         break;
       }

@@ -55,11 +55,7 @@ export async function checkpoint(
         const live = series.filter((s) => keep(s.ref));
         if (live.length === 0) return;
         w.reset();
-        encodeSeries(
-          w,
-          live.map((s) => s.ref),
-          live.map((s) => s.labels),
-        );
+        encodeSeries(w, live);
         out.log([w.bytes().slice()]);
         result.seriesKept += live.length;
         return;

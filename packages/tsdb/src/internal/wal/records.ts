@@ -1,18 +1,23 @@
-import { Labels } from '@pyrometer/model';
+import { isStaleNaN, Labels } from '@pyrometer/model';
 import { ByteReader, type ByteWriter } from '../encoding.ts';
 
 /** Record types of the WAL's payloads (the first byte of every record). */
 export const RecordType = { Series: 1, Samples: 2, Tombstones: 3 } as const;
 
-export function encodeSeries(w: ByteWriter, refs: readonly number[], labels: readonly Labels[]): void {
+export function encodeSeries(w: ByteWriter, series: readonly { ref: number; labels: Labels }[]): void {
   w.byte(RecordType.Series);
-  for (let i = 0; i < refs.length; i++) {
-    w.be64(refs[i]!);
-    const flat = labels[i]!.flat();
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
+    w.be64(s.ref);
+    const flat = s.labels.flat();
     w.uvarint(flat.length >> 1);
     for (const s of flat) w.uvarintStr(s);
   }
 }
+
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+const F64_BYTES = new Uint8Array(F64.buffer);
 
 /** Samples `[from, to)` of parallel arrays; refs and timestamps delta-encoded from the first. */
 export function encodeSamples(
@@ -29,11 +34,42 @@ export function encodeSamples(
   const t0 = ts[from]!;
   w.be64(ref0);
   w.be64(t0);
+  // At most 10 bytes for each varint and 8 for the value: room for all, then one tight loop.
+  w.ensure((to - from) * 28);
+  const b = w.buf;
+  let at = w.len;
   for (let i = from; i < to; i++) {
-    w.varint(refs[i]! - ref0);
-    w.varint(ts[i]! - t0);
-    w.float64(vs[i]!);
+    // Zig-zag varints, as Go's binary.PutVarint.
+    const dr = refs[i]! - ref0;
+    let u = dr < 0 ? -2 * dr - 1 : 2 * dr;
+    while (u >= 0x80) {
+      b[at++] = (u % 128) | 0x80;
+      u = Math.floor(u / 128);
+    }
+    b[at++] = u;
+    const dt = ts[i]! - t0;
+    u = dt < 0 ? -2 * dt - 1 : 2 * dt;
+    while (u >= 0x80) {
+      b[at++] = (u % 128) | 0x80;
+      u = Math.floor(u / 128);
+    }
+    b[at++] = u;
+    const v = vs[i]!;
+    F64[0] = v;
+    // A stale marker quieted by V8 is written with Prometheus's exact bits.
+    if (F64_WORDS[0] === 2 && Number.isNaN(v) && isStaleNaN(v)) F64_WORDS[1] = 0x7ff00000;
+    // Float64Array is little-endian on every platform Node runs on; the record is big-endian.
+    b[at] = F64_BYTES[7]!;
+    b[at + 1] = F64_BYTES[6]!;
+    b[at + 2] = F64_BYTES[5]!;
+    b[at + 3] = F64_BYTES[4]!;
+    b[at + 4] = F64_BYTES[3]!;
+    b[at + 5] = F64_BYTES[2]!;
+    b[at + 6] = F64_BYTES[1]!;
+    b[at + 7] = F64_BYTES[0]!;
+    at += 8;
   }
+  w.len = at;
 }
 
 /** Deleted intervals: per series ref, a flat list [mint, maxt, ...]. */

@@ -43,22 +43,22 @@ export class Wal implements CommitLog {
     vs: Float64Array,
     n: number,
   ): Promise<void> | undefined {
-    const recs: Uint8Array[] = [];
+    // Every record is encoded into one buffer, then cut into views: `log` copies them out
+    // before it returns, so the buffer is free again for the next commit.
     const w = this.#buf;
+    w.reset();
+    const ends: number[] = [];
     if (series.length > 0) {
-      w.reset();
-      encodeSeries(
-        w,
-        series.map((s) => s.ref),
-        series.map((s) => s.labels),
-      );
-      recs.push(w.bytes().slice());
+      encodeSeries(w, series);
+      ends.push(w.len);
     }
     for (let from = 0; from < n; from += SAMPLES_PER_RECORD) {
-      w.reset();
       encodeSamples(w, refs, ts, vs, from, Math.min(n, from + SAMPLES_PER_RECORD));
-      recs.push(w.bytes().slice());
+      ends.push(w.len);
     }
+    const recs: Uint8Array[] = [];
+    for (let i = 0, start = 0; i < ends.length; start = ends[i++]!)
+      recs.push(w.buf.subarray(start, ends[i]!));
     this.writer.log(recs);
     if (this.fsync !== 'always') return undefined;
     const fd = this.writer.fd;

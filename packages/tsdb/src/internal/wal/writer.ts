@@ -34,6 +34,8 @@ export class WalWriter {
   segment: number;
   #fd = -1;
   readonly #page = new Uint8Array(PAGE_SIZE);
+  /** The page as it was before the current `log` call, to restore it when the call fails. */
+  readonly #backup = new Uint8Array(PAGE_SIZE);
   #alloc = 0;
   #flushed = 0;
   #donePages = 0;
@@ -75,12 +77,12 @@ export class WalWriter {
       done: this.#donePages,
       size: this.#size,
     };
-    const savedPage = this.#page.slice(0, this.#alloc);
+    this.#backup.set(this.#page.subarray(0, this.#alloc));
     try {
       for (const rec of records) this.#logOne(rec);
       this.#flushPartial();
     } catch (err) {
-      this.#restore(saved, savedPage);
+      this.#restore(saved, this.#backup.subarray(0, saved.alloc));
       throw err;
     }
   }
