@@ -102,6 +102,12 @@ export interface Appender {
     value: number | FloatHistogram,
     options?: AppendOptions,
   ): SeriesRef;
+  /**
+   * Optional: the labels the storage keeps for a series ref it returned, or undefined. They
+   * equal the labels appended; a caller that keeps each series' labels may keep these instead
+   * of its own copy, so that one copy is held.
+   */
+  storedLabels?(ref: SeriesRef): Labels | undefined;
   commit(): Promise<void>;
   rollback(): void;
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { ExpositionFormat } from '@pyrometer/exposition';
 import type { HttpClient } from '@pyrometer/transport';
 import { acceptHeader, protocolFormat, type ScrapeConfig } from './config.ts';
@@ -40,9 +40,17 @@ export async function fetchMetrics(
     }
     const format = formatOf(String(res.headers['content-type'] ?? ''), config);
     const gzipped = String(res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
-    const source: AsyncIterable<Uint8Array> = gzipped ? res.body.pipe(createGunzip()) : res.body;
-    const bytes = await readAll(source, config.bodySizeLimit, () => res.body.destroy());
-    return { bytes, format };
+    const limit = config.bodySizeLimit;
+    if (!gzipped) {
+      const bytes = await readAll(res.body, limit, limit, () => res.body.destroy());
+      return { bytes, format };
+    }
+    // The compressed body is read whole and inflated in one synchronous call: cheaper than a
+    // streaming inflate (no thread-pool round trip and no stream events per 16 KiB piece).
+    // Inflating never gives much less than the compressed size (stored blocks add 5 bytes in
+    // 64 KiB), so a compressed body over twice the limit cannot fit: reading stops there.
+    const compressed = await readAll(res.body, maxCompressed(limit), limit, () => res.body.destroy());
+    return { bytes: inflate(compressed, limit), format };
   } catch (err) {
     if (signal.aborted)
       throw new ScrapeError(`context deadline exceeded (scrape timeout ${timeoutMs / 1000}s)`);
@@ -62,8 +70,29 @@ function formatOf(contentType: string, config: ScrapeConfig): ExpositionFormat {
   );
 }
 
+/** The compressed size past which a gzip body cannot inflate to `limit` bytes or less (0: none). */
+function maxCompressed(limit: number): number {
+  return limit > 0 ? 2 * limit + 64 * 1024 : 0;
+}
+
+/** Inflates a gzip body; more than `limit` bytes (when > 0) fails as the body size limit. */
+function inflate(compressed: Uint8Array, limit: number): Uint8Array {
+  try {
+    return limit > 0 ? gunzipSync(compressed, { maxOutputLength: limit }) : gunzipSync(compressed);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bodySizeLimitError(limit);
+    throw err;
+  }
+}
+
+function bodySizeLimitError(limit: number): ScrapeError {
+  return new ScrapeError(`body size limit exceeded (limit: ${limit} bytes)`);
+}
+
+/** Reads a body whole; past `max` bytes (when > 0) it stops and fails as the `limit` does. */
 async function readAll(
   source: AsyncIterable<Uint8Array>,
+  max: number,
   limit: number,
   abort: () => void,
 ): Promise<Uint8Array> {
@@ -71,9 +100,9 @@ async function readAll(
   let size = 0;
   for await (const chunk of source) {
     size += chunk.byteLength;
-    if (limit > 0 && size > limit) {
+    if (max > 0 && size > max) {
       abort();
-      throw new ScrapeError(`body size limit exceeded (limit: ${limit} bytes)`);
+      throw bodySizeLimitError(limit);
     }
     chunks.push(chunk);
   }

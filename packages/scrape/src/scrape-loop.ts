@@ -231,6 +231,11 @@ export class ScrapeLoop {
         added
       ) {
         report.seriesAdded++;
+        // Keep the storage's copy of the labels (an equal label set) instead of a second one.
+        const stored = app.storedLabels?.(entry.ref);
+        if (stored !== undefined && stored !== entry.labels && stored.equals(entry.labels)) {
+          entry.labels = stored;
+        }
       }
     }
     cache.endScrape(app, ts, report.appendErrors);

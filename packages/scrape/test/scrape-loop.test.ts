@@ -222,6 +222,19 @@ describe('ScrapeLoop', () => {
     expect((await dump(storage))[`c_total{${inst()}}`]).toEqual([[0, 7]]);
   });
 
+  it('applies body_size_limit to the inflated size of a gzip answer', async () => {
+    const body = 'm{a="long-value"} 1\nn 2\n';
+    exporter.set({ gzip: true, body });
+    const over = loopFor(job({ bodySizeLimit: body.length - 1 }), { now: 0 });
+    expect((await over.loop.scrapeAndReport(0)).error).toBe(
+      `body size limit exceeded (limit: ${body.length - 1} bytes)`,
+    );
+    const fits = loopFor(job({ bodySizeLimit: body.length }), { now: 0 });
+    const report = await fits.loop.scrapeAndReport(0);
+    expect(report.up).toBe(true);
+    expect(report.samplesScraped).toBe(2);
+  });
+
   it('refuses an unknown Content-Type unless a fallback protocol is configured', async () => {
     exporter.set({ contentType: 'application/json', body: 'x 1\n' });
     const strict = loopFor(job(), { now: 0 });

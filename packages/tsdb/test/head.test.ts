@@ -38,6 +38,18 @@ describe('head', () => {
     expect(head.numSeries).toBe(2);
   });
 
+  it('gives back the labels it keeps for a ref (equal to the appended ones)', () => {
+    const head = newHead();
+    const app = head.appender();
+    const labels = Labels.from({ __name__: 'x', job: 'a' });
+    const ref = app.append(0 as never, labels, 0, 1, 1);
+    const stored = app.storedLabels?.(ref);
+    expect(stored?.equals(labels)).toBe(true);
+    expect(stored).toBe(head.byRef.get(ref)?.labels);
+    expect(app.storedLabels?.(12345 as never)).toBeUndefined();
+    app.rollback();
+  });
+
   it('does not show uncommitted or rolled back samples', async () => {
     const head = newHead();
     const app = head.appender();

@@ -291,6 +291,10 @@ class HeadAppender implements Appender {
     return s.ref as SeriesRef;
   }
 
+  storedLabels(ref: SeriesRef): Labels | undefined {
+    return this.#head.byRef.get(ref)?.labels;
+  }
+
   #push(s: MemSeries, t: number, v: number): void {
     let buf = this.#buf;
     const n = this.#n;
