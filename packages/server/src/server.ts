@@ -161,7 +161,7 @@ export class PyrometerServer {
       }
       server.#ready = true;
       server.metrics.ready.set(1);
-      server.logger.info('Server is ready to receive web requests.', { address: `${host}:${server.#port}` });
+      server.logger.info('ready: serving HTTP', { address: `${host}:${server.#port}` });
       return server;
     } catch (e) {
       if (storage !== undefined && options.storage === undefined) await storage.close().catch(() => {});
@@ -215,20 +215,20 @@ export class PyrometerServer {
     this.#stopping ??= (async () => {
       this.#ready = false;
       this.metrics.ready.set(0);
-      this.logger.info('Stopping scrape discovery manager...');
+      this.logger.info('stopping service discovery');
       await this.discoveryManager.stop();
-      this.logger.info('Stopping scrape manager...');
+      this.logger.info('stopping scrapes');
       await this.scrapeManager.stop();
       await new Promise<void>((r) => {
         this.#http.close(() => r());
         this.#http.closeIdleConnections();
         setTimeout(() => this.#http.closeAllConnections(), 5000).unref();
       });
-      this.logger.info('Closing storage...');
+      this.logger.info('closing storage');
       await this.storage.close();
       await this.#lock.release();
       this.metrics.stop();
-      this.logger.info('See you next time!');
+      this.logger.info('stopped');
       this.#resolveStopped();
     })();
     return this.#stopping;

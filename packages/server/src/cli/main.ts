@@ -29,7 +29,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   const { flags, values } = parsed;
   const logger = new Logger({ level: flags.logLevel, format: flags.logFormat });
-  logger.info('Starting Pyrometer', { version: PYROMETER_VERSION, pid: process.pid });
+  logger.info('starting Pyrometer', { version: PYROMETER_VERSION, pid: process.pid });
   let server: PyrometerServer;
   try {
     server = await PyrometerServer.start({ flags, flagValues: values, logger });
@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const shutdown = (signal: string): void => {
-    logger.warn('Received an OS signal, exiting gracefully...', { signal });
+    logger.warn('signal received: shutting down', { signal });
     void server.stop();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

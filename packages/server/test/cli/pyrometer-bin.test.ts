@@ -112,7 +112,7 @@ describe('the pyrometer bin', () => {
       expect(up).toBe('1');
       // The lock file holds the server's own PID: no wrapper process in between.
       expect((await readFile(join(data, 'lock'), 'utf8')).trim()).toBe(String(child.pid));
-      expect(JSON.parse(stderr.split('\n')[0]!)).toMatchObject({ level: 'info', msg: 'Starting Pyrometer' });
+      expect(JSON.parse(stderr.split('\n')[0]!)).toMatchObject({ level: 'info', msg: 'starting Pyrometer' });
       child.kill('SIGTERM');
       expect(await exited(child)).toBe(0);
       await expect(stat(join(data, 'lock'))).rejects.toThrow();
