@@ -12,6 +12,7 @@ import {
   SNAPSHOT,
 } from './internal/metric.ts';
 import { invalidValue, type MetricContext } from './internal/metric-context.ts';
+import { startSecondsTimer } from './internal/timer.ts';
 import { register } from './registry.ts';
 
 export interface GaugeConfiguration<T extends string> extends MetricConfiguration<T> {
@@ -59,12 +60,9 @@ export class GaugeChild implements ChildIdentity {
 
   /** Starts a timer; calling the returned function sets the gauge to the seconds elapsed and returns them. */
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds) => {
       this.value = seconds;
-      return seconds;
-    };
+    });
   }
 
   /** The current value. */
@@ -120,12 +118,9 @@ export class Gauge<T extends string = string> extends Metric<T, GaugeChild> {
    * labels given here and to it merged, and returns them.
    */
   startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = performance.now();
-    return (endLabels) => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds, endLabels?: LabelValues<T>) => {
       this.childFor(endLabels === undefined ? labels : { ...labels, ...endLabels }).set(seconds);
-      return seconds;
-    };
+    });
   }
 
   /** Creates the child for `labels` at zero, so it is written out before it is first set. */

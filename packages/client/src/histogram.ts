@@ -20,6 +20,7 @@ import {
   SNAPSHOT,
 } from './internal/metric.ts';
 import { invalidValue, type MetricContext, takeExemplar } from './internal/metric-context.ts';
+import { startSecondsTimer } from './internal/timer.ts';
 import { register } from './registry.ts';
 
 export interface HistogramConfiguration<T extends string> extends MetricConfiguration<T> {
@@ -79,12 +80,9 @@ export class HistogramChild implements ChildIdentity {
 
   /** Starts a timer; calling the returned function observes the seconds elapsed and returns them. */
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds) => {
       this.observe(seconds);
-      return seconds;
-    };
+    });
   }
 
   /** The number of observations and their sum. */
@@ -152,12 +150,9 @@ export class Histogram<T extends string = string> extends Metric<T, HistogramChi
    * here and to it merged, and returns them.
    */
   startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = performance.now();
-    return (endLabels) => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds, endLabels?: LabelValues<T>) => {
       this.childFor(endLabels === undefined ? labels : { ...labels, ...endLabels }).observe(seconds);
-      return seconds;
-    };
+    });
   }
 
   /** Creates the child for `labels` with empty buckets, so it is written out before its first observation. */

@@ -16,6 +16,7 @@ import {
 import { invalidValue, type MetricContext } from './internal/metric-context.ts';
 import { SlidingWindowQuantiles } from './internal/sliding-window-quantiles.ts';
 import type { QuantileTarget } from './internal/targeted-quantiles.ts';
+import { startSecondsTimer } from './internal/timer.ts';
 import { register } from './registry.ts';
 
 /** prom-client's default percentiles. */
@@ -78,12 +79,9 @@ export class SummaryChild implements ChildIdentity {
 
   /** Starts a timer; calling the returned function observes the seconds elapsed and returns them. */
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds) => {
       this.observe(seconds);
-      return seconds;
-    };
+    });
   }
 
   /** The number of observations and their sum (since creation: these never age out). */
@@ -130,12 +128,9 @@ export class Summary<T extends string = string> extends Metric<T, SummaryChild> 
    * here and to it merged, and returns them.
    */
   startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = performance.now();
-    return (endLabels) => {
-      const seconds = (performance.now() - start) / 1000;
+    return startSecondsTimer((seconds, endLabels?: LabelValues<T>) => {
       this.childFor(endLabels === undefined ? labels : { ...labels, ...endLabels }).observe(seconds);
-      return seconds;
-    };
+    });
   }
 
   protected createChild(identity: ChildIdentity): SummaryChild {
