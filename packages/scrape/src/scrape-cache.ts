@@ -87,13 +87,14 @@ export class ScrapeCache {
   endScrape(app: Appender, t: number, counts: AppendCounts): void {
     this.#inScrape = false;
     const previous = this.#iteration - 1;
-    for (const [key, entry] of this.#entries) {
-      if (entry.lastIteration === this.#iteration) continue;
+    // forEach, not for-of over entries: that would allocate a [key, entry] pair per series.
+    this.#entries.forEach((entry, key, entries) => {
+      if (entry.lastIteration === this.#iteration) return;
       if (entry.lastIteration === previous && entry.labels !== undefined && !entry.explicitTimestamp) {
         appendCounted(app, entry, t, StaleNaN, counts);
       }
-      this.#entries.delete(key);
-    }
+      entries.delete(key);
+    });
   }
 
   /** Stale markers at `t` for every series of the last scrape: the target went away. */
