@@ -175,6 +175,8 @@ export class ScrapeLoop {
       report.seriesAdded = 0;
       this.#cache.beginScrape();
       this.#cache.endScrape(app, ts, report.appendErrors);
+      // As Prometheus: what the metadata lines said stays, and a failed scrape expires none.
+      this.target.metadataCache.endScrape(false);
     }
     report.durationMs = this.#now() - start;
     this.#appendReport(app, ts, report);
@@ -198,11 +200,16 @@ export class ScrapeLoop {
   ): void {
     const config = this.#config;
     const cache = this.#cache;
+    const metadata = this.target.metadataCache;
     const parser = createParser(bytes, format, { seriesCache: this.#seriesCache });
     cache.beginScrape();
+    metadata.beginScrape(bytes);
     const iteration = cache.iteration;
     for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
-      if (kind !== 'series') continue;
+      if (kind !== 'series') {
+        if (kind !== 'comment') metadata.note(kind, parser);
+        continue;
+      }
       report.samplesScraped++;
       const exposed = parser.series();
       let entry = cache.get(exposed);
@@ -239,6 +246,8 @@ export class ScrapeLoop {
       }
     }
     cache.endScrape(app, ts, report.appendErrors);
+    // As Prometheus, an empty body does not count as a scrape that could expire metadata.
+    metadata.endScrape(bytes.length > 0);
     // Only a scrape read to the end may drop the parser's entries for series it did not see.
     this.#seriesCache.prune();
   }

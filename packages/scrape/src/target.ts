@@ -1,6 +1,7 @@
 import { formatDuration, Labels, LabelsBuilder, parseDuration, type TargetGroup } from '@pyrometer/model';
 import { relabelBuilder } from '@pyrometer/relabel';
 import type { ScrapeConfig } from './config.ts';
+import { MetadataCache, type MetricMetadata } from './metadata-cache.ts';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
@@ -19,6 +20,8 @@ export class Target {
   lastScrape = 0;
   lastScrapeDurationMs = 0;
   lastScrapeSamples = 0;
+  /** The metric metadata of the recent scrapes; the target's scrape loop writes it. */
+  readonly metadataCache = new MetadataCache();
 
   constructor(internalLabels: Labels, discoveredLabels: Labels, params: Record<string, string[]>) {
     this.internalLabels = internalLabels;
@@ -35,6 +38,21 @@ export class Target {
       if (!name.startsWith('__')) b.set(name, value);
     });
     return b.labels();
+  }
+
+  /**
+   * The metadata (`# TYPE`, `# HELP`, `# UNIT`) of each metric family the target exposed in
+   * its recent scrapes, as Prometheus keeps it: a family that disappears from the exposition
+   * is forgotten after `METADATA_KEPT_SCRAPES` more scrapes. A new array of immutable entries
+   * the caller may keep; an entry is the same object from call to call while it does not change.
+   */
+  metadata(): MetricMetadata[] {
+    return this.metadataCache.list();
+  }
+
+  /** The metadata of one metric family (by the name its metadata lines give), if exposed. */
+  metadataFor(metric: string): MetricMetadata | undefined {
+    return this.metadataCache.get(metric);
   }
 
   /** The URL to scrape: scheme, address, metrics path and the `__param_*` query parameters. */

@@ -12,17 +12,23 @@ import { targetGroupOf } from '../src/target.ts';
 import { dump, startExporter } from './scrape-support.ts';
 
 // The same fixture target scraped by the real Prometheus (Debian's 2.42) and by Pyrometer,
-// with the same relabeling: the stored series must be the same, and so must staleness.
+// with the same relabeling: the stored series must be the same, and so must staleness and the
+// metric metadata kept for the target.
 const PROMETHEUS = '/usr/bin/prometheus';
 
 const exposition = (withGone: boolean) =>
   [
+    '# HELP http_requests_total Requests, by code and method.',
     '# TYPE http_requests_total counter',
     'http_requests_total{code="200",method="get"} 10',
     'http_requests_total{code="500",method="get",job="exposed"} 1',
+    '# HELP temperature A backslash \\\\ and a\\nnewline, escaped.',
     '# TYPE temperature gauge',
     'temperature{room="a b",quote="say \\"hi\\""} 21.5',
+    '# HELP debug_only Dropped by metric relabeling, but its metadata is kept.',
     'debug_only 1',
+    '# TYPE legacy untyped',
+    'legacy 3',
     withGone ? 'going_away{x="1"} 5' : '',
     '',
   ].join('\n');
@@ -94,6 +100,18 @@ describe.skipIf(!existsSync(PROMETHEUS))(
       return body.data.map((s) => labelString(s)).sort();
     }
 
+    type Metadata = { metric: string; type: string; help: string; unit: string };
+    const byMetric = (a: Metadata, b: Metadata) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0);
+
+    async function prometheusMetadata(): Promise<Metadata[] | undefined> {
+      const res = await fetch(
+        `${api}/api/v1/targets/metadata?match_target=${encodeURIComponent('{job="cmp"}')}`,
+      );
+      const body = (await res.json()) as { data?: Metadata[] };
+      if (body.data === undefined || body.data.length === 0) return undefined;
+      return body.data.map(({ metric, type, help, unit }) => ({ metric, type, help, unit })).sort(byMetric);
+    }
+
     async function prometheusInstant(query: string): Promise<string[]> {
       const res = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`);
       const body = (await res.json()) as {
@@ -102,7 +120,7 @@ describe.skipIf(!existsSync(PROMETHEUS))(
       return body.data.result.map((r) => `${labelString(r.metric)} ${r.value[1]}`).sort();
     }
 
-    it('stores the same series, with the same labels after relabeling, and the same staleness', async () => {
+    it('stores the same series, with the same labels after relabeling, the same staleness and metadata', async () => {
       const theirs = await eventually(prometheusSeries);
 
       const storage = new MemoryStorage();
@@ -123,6 +141,21 @@ describe.skipIf(!existsSync(PROMETHEUS))(
           : undefined;
       });
       expect(ours.map((k) => normalise(k)).sort()).toEqual(theirs);
+
+      // Both keep the same metadata for the target: families, types (untyped is unknown), help, unit.
+      const theirMetadata = await eventually(prometheusMetadata);
+      const ourMetadata = pool
+        .activeTargets()[0]!
+        .metadata()
+        .map(({ metric, type, help, unit }) => ({ metric, type, help, unit }))
+        .sort(byMetric);
+      expect(ourMetadata).toEqual(theirMetadata);
+      expect(ourMetadata).toContainEqual({
+        metric: 'temperature',
+        type: 'gauge',
+        help: 'A backslash \\ and a\nnewline, escaped.',
+        unit: '',
+      });
 
       // The series disappears from the exposition: both mark it stale, so an instant query finds nothing.
       exporter.set({ body: exposition(false) });

@@ -2,8 +2,23 @@ import { Labels, type MetricType } from '@pyrometer/model';
 import { sharedPrefixLength } from './byte-compare.ts';
 import { ExpositionError } from './exposition-error.ts';
 import { LabelScratch, sortPairs } from './label-scratch.ts';
-import { CLOSE_BRACE, COMMA, EQUALS, LineScanner, OPEN_BRACE, QUOTE, SPACE, TAB } from './line-scanner.ts';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  COMMA,
+  EQUALS,
+  LineScanner,
+  NEWLINE,
+  OPEN_BRACE,
+  QUOTE,
+  SPACE,
+  TAB,
+} from './line-scanner.ts';
 import { hashSeries, type SeriesCache } from './series-cache.ts';
+
+const LOWER_N = 0x6e;
+/** A replay id is the gap's number times this, plus the entry's index in the gap. */
+const REPLAY_ID_LINES = 65536;
 
 /** What `next()` found: a sample line, a metadata line, a comment (text format only) or the end. */
 export type EntryKind = 'series' | 'help' | 'type' | 'unit' | 'comment' | 'eof';
@@ -155,6 +170,9 @@ export abstract class ExpositionParser extends LineScanner {
   #pendingReplayed = false;
   #replay: Int32Array | undefined = undefined;
   #replayIndex = 0;
+  #replayGap = -1;
+  /** See `replayId()`; -1 unless the current entry was replayed. */
+  #replayId = -1;
   #replayBase = 0;
   #replayLine = 0;
   #replayEnd = 0;
@@ -171,6 +189,7 @@ export abstract class ExpositionParser extends LineScanner {
   next(): EntryKind {
     if (this.#error !== undefined) throw this.#error;
     this.#isSeries = false;
+    this.#replayId = -1;
     try {
       return this.readEntry();
     } catch (error) {
@@ -316,6 +335,58 @@ export abstract class ExpositionParser extends LineScanner {
   /** The text of a comment entry (text format only), after the `#` and the blanks that follow it. */
   comment(): string {
     return this.#entryText();
+  }
+
+  /**
+   * Whether the text of the current HELP, UNIT or comment entry, unescaped, is `s`. ASCII text
+   * is compared with the bytes as written, without decoding them: a caller that keeps a
+   * family's help from scrape to scrape learns that it has not changed without a new string.
+   */
+  textEquals(s: string): boolean {
+    if (this.#text !== undefined) return this.#text === s;
+    const buf = this.buf;
+    const end = this.#textEnd;
+    const escapes = this.#textEscapes;
+    let j = 0;
+    for (let i = this.#textStart; i < end; i++, j++) {
+      let c = buf[i]!;
+      // Multi-byte UTF-8: decode instead of comparing code units by hand.
+      if (c >= 0x80) return this.#entryText() === s;
+      if (c === BACKSLASH && escapes !== 'none' && i + 1 < end) {
+        const next = buf[i + 1]!;
+        if (next === BACKSLASH || next === LOWER_N || (next === QUOTE && escapes === 'openmetrics')) {
+          c = next === LOWER_N ? NEWLINE : next;
+          i++;
+        }
+      }
+      if (j >= s.length || s.charCodeAt(j) !== c) return false;
+    }
+    return j === s.length;
+  }
+
+  /**
+   * The offset in the input where the current entry's line starts. With `entryEnd()`, the
+   * line's bytes as written (without its line end): two entries with the same bytes say the
+   * same, which lets a caller that remembers a line skip reading it again.
+   */
+  entryStart(): number {
+    return this.lineStart;
+  }
+
+  /** The offset in the input just after the current entry's line (before a CR LF or LF). */
+  entryEnd(): number {
+    return this.lineEnd;
+  }
+
+  /**
+   * For a metadata or comment entry the text parser replayed from the series cache (its line
+   * and those around it were byte for byte as a previous scrape had them), a number that
+   * identifies its bytes: an entry replayed with the same number, in this scrape or a later
+   * one, has the same bytes. -1 for any other entry. A caller that remembers what a line said
+   * can tell it is unchanged by comparing one number.
+   */
+  replayId(): number {
+    return this.#replayId;
   }
 
   /** The 1-based line number of the current entry. */
@@ -479,6 +550,7 @@ export abstract class ExpositionParser extends LineScanner {
     this.#replayLine = this.line;
     this.#replayEnd = this.lineStart + cache.gapLength(e);
     this.#replayLines = cache.gapLines(e);
+    this.#replayGap = cache.gapId(e);
     this.#gapReplayed = true;
     return true;
   }
@@ -494,6 +566,8 @@ export abstract class ExpositionParser extends LineScanner {
       this.line = this.#replayLine + this.#replayLines - 1;
       return undefined;
     }
+    if (this.#replayIndex < REPLAY_ID_LINES)
+      this.#replayId = this.#replayGap * REPLAY_ID_LINES + this.#replayIndex;
     this.#replayIndex++;
     const base = this.#replayBase;
     const code = records[o]!;

@@ -3,6 +3,8 @@ import { rangesEqual } from './byte-compare.ts';
 
 const INITIAL_ENTRIES = 256;
 const INITIAL_ARENA = 16 * 1024;
+// Numbers the remembered gaps of every cache in the process (see `gapId`).
+let nextGapId = 0;
 
 /**
  * The label sets of the series a target exposes, kept between scrapes and keyed by the
@@ -53,6 +55,8 @@ export class SeriesCache {
   #gapViews: (DataView | undefined)[] = [];
   #gapRecords: (Int32Array | undefined)[] = [];
   #gapLines: number[] = [];
+  /** Each remembered gap's number, unique in the process (see `gapId`). */
+  #gapIds: number[] = [];
   #generation = 1;
   #head = -1;
 
@@ -88,6 +92,7 @@ export class SeriesCache {
     const gapViews: (DataView | undefined)[] = [];
     const gapRecords: (Int32Array | undefined)[] = [];
     const gapLines: number[] = [];
+    const gapIds: number[] = [];
     for (let e = 0; e < count; e++) {
       const to = remap[e]!;
       if (to < 0) continue;
@@ -107,12 +112,14 @@ export class SeriesCache {
       gapViews.push(this.#gapViews[e]);
       gapRecords.push(this.#gapRecords[e]);
       gapLines.push(this.#gapLines[e] ?? 0);
+      gapIds.push(this.#gapIds[e] ?? -1);
       used += length;
     }
     this.#gapBytes = gapBytes;
     this.#gapViews = gapViews;
     this.#gapRecords = gapRecords;
     this.#gapLines = gapLines;
+    this.#gapIds = gapIds;
     this.#arena = arena;
     this.#arenaView = new DataView(arena.buffer);
     this.#arenaUsed = used;
@@ -134,6 +141,7 @@ export class SeriesCache {
     this.#gapViews = [];
     this.#gapRecords = [];
     this.#gapLines = [];
+    this.#gapIds = [];
     this.#head = -1;
     this.#table.fill(0);
   }
@@ -202,6 +210,7 @@ export class SeriesCache {
     this.#gapViews[e] = undefined;
     this.#gapRecords[e] = undefined;
     this.#gapLines[e] = 0;
+    this.#gapIds[e] = -1;
     this.#arenaUsed += length;
     this.#count = e + 1;
     this.#place(e);
@@ -265,6 +274,7 @@ export class SeriesCache {
     this.#gapViews[e] = new DataView(bytes.buffer);
     this.#gapRecords[e] = records.slice(0, count * recordSize);
     this.#gapLines[e] = lines;
+    this.#gapIds[e] = nextGapId++;
   }
 
   /**
@@ -285,6 +295,15 @@ export class SeriesCache {
 
   gapLines(e: number): number {
     return this.#gapLines[e]!;
+  }
+
+  /**
+   * The number of the gap `matchGap` matched: a new one each time a gap's bytes are
+   * remembered, never reused in the process, so two gaps with the same number have the
+   * same bytes, whichever cache holds them.
+   */
+  gapId(e: number): number {
+    return this.#gapIds[e]!;
   }
 
   /** Records that `e` was seen in this scrape. */

@@ -204,3 +204,18 @@ describe('OpenMetricsParser details', () => {
     expect([error.line, error.column]).toEqual([line, column]);
   });
 });
+
+describe('OpenMetricsParser.textEquals', () => {
+  it('compares HELP text with OpenMetrics escapes, and UNIT text', () => {
+    const parser = new OpenMetricsParser(
+      '# TYPE m_seconds gauge\n# UNIT m_seconds seconds\n# HELP m_seconds Say \\"hi\\"\\n.\nm_seconds 1\n# EOF\n',
+    );
+    expect(parser.next()).toBe('type');
+    expect(parser.next()).toBe('unit');
+    expect(parser.textEquals('seconds')).toBe(true);
+    expect(parser.textEquals('second')).toBe(false);
+    expect(parser.next()).toBe('help');
+    expect(parser.textEquals('Say "hi"\n.')).toBe(true);
+    expect(parser.textEquals('Say \\"hi\\"\\n.')).toBe(false);
+  });
+});

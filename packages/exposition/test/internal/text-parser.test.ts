@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isStaleNaN } from '@pyrometer/model';
 import { describe, expect, it } from 'vitest';
-import { type EntryKind, ExpositionError, TextParser } from '../../src/index.ts';
+import { type EntryKind, ExpositionError, SeriesCache, TextParser } from '../../src/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -354,5 +354,91 @@ describe('TextParser details', () => {
     })();
     expect(first).toBeInstanceOf(ExpositionError);
     expect(() => parser.next()).toThrow(first as Error);
+  });
+});
+
+describe('TextParser.textEquals', () => {
+  // Each case: a HELP line's text as written, and whether it equals `expected` unescaped.
+  const cases: [string, string, boolean][] = [
+    ['Requests served.', 'Requests served.', true],
+    ['Requests served.', 'Requests served', false],
+    ['Requests served', 'Requests served.', false],
+    ['a\\\\b\\nc', 'a\\b\nc', true],
+    ['a\\\\b\\nc', 'a\\\\b\\nc', false],
+    // The text format does not escape quotes: `\"` stays two characters.
+    ['say \\"hi\\"', 'say \\"hi\\"', true],
+    ['Grüße, 温度', 'Grüße, 温度', true],
+    ['Grüße, 温度', 'Grüsse, 温度', false],
+    ['', '', true],
+    ['', 'x', false],
+  ];
+  it.each(cases)('HELP text %j equals %j: %s', (written, expected, equal) => {
+    const parser = new TextParser(`# HELP m ${written}\nm 1\n`);
+    expect(parser.next()).toBe('help');
+    expect(parser.textEquals(expected)).toBe(equal);
+    // The same answer once the text has been decoded.
+    expect(parser.help() === expected).toBe(equal);
+    expect(parser.textEquals(expected)).toBe(equal);
+  });
+
+  it('compares the text of a HELP line the series cache replays', () => {
+    const cache = new SeriesCache();
+    const body = '# HELP m Things.\n# TYPE m gauge\nm 1\n';
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const parser = new TextParser(body, { seriesCache: cache });
+      expect(parser.next()).toBe('help');
+      expect(parser.textEquals('Things.')).toBe(true);
+      expect(parser.textEquals('Things')).toBe(false);
+      expect(parser.next()).toBe('type');
+      expect(parser.next()).toBe('series');
+      parser.series();
+      expect(parser.next()).toBe('eof');
+      cache.prune();
+    }
+  });
+});
+
+describe('TextParser.replayId', () => {
+  // The replay ids of the metadata entries of one scrape of `body` through `cache`.
+  function ids(body: string, cache: SeriesCache): number[] {
+    const parser = new TextParser(body, { seriesCache: cache });
+    const out: number[] = [];
+    for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
+      if (kind === 'series') {
+        parser.series();
+        expect(parser.replayId()).toBe(-1);
+      } else out.push(parser.replayId());
+    }
+    cache.prune();
+    return out;
+  }
+  const body = '# HELP a A.\n# TYPE a gauge\na 1\n# HELP b B.\n# TYPE b counter\nb 2\n';
+
+  it('numbers the entries of metadata lines replayed from the cache, the same while they repeat', () => {
+    const cache = new SeriesCache();
+    expect(ids(body, cache)).toEqual([-1, -1, -1, -1]);
+    const second = ids(body, cache);
+    expect(second.every((id) => id >= 0)).toBe(true);
+    expect(new Set(second).size).toBe(4);
+    expect(ids(body, cache)).toEqual(second);
+    expect(ids(body.replace('b 2', 'b 3'), cache)).toEqual(second);
+  });
+
+  it('gives changed lines no number, then new ones', () => {
+    const cache = new SeriesCache();
+    ids(body, cache);
+    const before = ids(body, cache);
+    const changed = body.replace('B.', 'Bees.');
+    const after = ids(changed, cache);
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after.slice(2)).toEqual([-1, -1]);
+    const again = ids(changed, cache);
+    expect(again.slice(2).every((id) => id >= 0 && !before.includes(id))).toBe(true);
+  });
+
+  it('is -1 without a series cache', () => {
+    const parser = new TextParser(body);
+    expect(parser.next()).toBe('help');
+    expect(parser.replayId()).toBe(-1);
   });
 });

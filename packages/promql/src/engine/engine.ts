@@ -45,6 +45,11 @@ export interface EngineOptions {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /**
+   * This query's lookback delta in ms instead of the engine's (the API's `lookback_delta`); as
+   * Prometheus, 0 or less keeps the engine's.
+   */
+  lookbackDelta?: number;
 }
 
 export interface QueryResult {
@@ -93,7 +98,7 @@ export class Engine {
   ): Promise<QueryResult> {
     const { expr, text } = this.#prepare(query);
     const q = new QueryContext(
-      this.#settings,
+      this.#settingsFor(opts),
       queryable,
       text,
       { start: time, end: time, step: 0 },
@@ -125,7 +130,7 @@ export class Engine {
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
     const { expr, text } = this.#prepare(query);
     const q = new QueryContext(
-      this.#settings,
+      this.#settingsFor(opts),
       queryable,
       text,
       { start, end, step },
@@ -141,6 +146,12 @@ export class Engine {
     } finally {
       q.close();
     }
+  }
+
+  #settingsFor(opts: QueryOptions): EngineSettings {
+    const lookbackDelta = opts.lookbackDelta;
+    if (lookbackDelta === undefined || !(lookbackDelta > 0)) return this.#settings;
+    return { ...this.#settings, lookbackDelta };
   }
 
   #prepare(query: string | Expr): { expr: Expr; text: string } {

@@ -90,6 +90,26 @@ describe('Engine', () => {
     expect((await engine.instantQuery(storage, 'up', 90_000)).value).toMatchObject({ series: [] });
   });
 
+  it('takes a lookback delta per query, the engine’s when 0 or less', async () => {
+    const storage = await storageWith({ up: [1] }, 60_000);
+    const engine = new Engine({ lookbackDelta: 120_000 });
+    const at = async (time: number, lookbackDelta?: number) => {
+      const opts = lookbackDelta === undefined ? {} : { lookbackDelta };
+      const { value } = await engine.instantQuery(storage, 'up', time, opts);
+      return value.type === 'vector' ? value.series.length : -1;
+    };
+    expect(await at(100_000)).toBe(1);
+    expect(await at(100_000, 60_000)).toBe(0);
+    expect(await at(100_000, 0)).toBe(1);
+    expect(await at(100_000, -1)).toBe(1);
+    expect(await at(400_000)).toBe(0);
+    expect(await at(400_000, 600_000)).toBe(1);
+    const range = await engine.rangeQuery(storage, 'up', 0, 400_000, 100_000, { lookbackDelta: 250_000 });
+    expect(range.value.type === 'matrix' && [...range.value.series[0]!.timestamps]).toEqual([
+      0, 100_000, 200_000,
+    ]);
+  });
+
   it('rejects a string range query and malformed input with typed errors', async () => {
     const engine = new Engine();
     await expect(engine.rangeQuery(new MemoryStorage(), '"s"', 0, 1000, 1000)).rejects.toThrow(QueryError);

@@ -8,15 +8,20 @@ import {
   ParseError,
   prettifyExpr,
   QueryError,
+  type QueryOptions,
   type QueryResult,
+  type QueryValue,
 } from '@pyrometer/promql';
 import type { ApiContext } from './api-context.ts';
 import { ApiError, type ApiSuccess, invalidParam } from './api-response.ts';
 import { queryValueJson } from './query-json.ts';
 import { parseDurationParam, parseTime, type RequestParams } from './request-params.ts';
+import { limitParam } from './series-api.ts';
 
 /** As Prometheus: a range query may not return more points per series than this. */
 const MAX_POINTS_PER_SERIES = 11_000;
+/** The warning Prometheus 3 adds when `limit` cut a query's result. */
+const TRUNCATED = 'results truncated due to limit';
 
 function timeParam(params: RequestParams, name: string, fallback: number): number {
   const text = params.get(name);
@@ -69,18 +74,57 @@ function engineFor(ctx: ApiContext, params: RequestParams): Engine {
   return new Engine({ ...ctx.engineOptions, timeout: Math.max(timeout, 0) });
 }
 
+/**
+ * The `lookback_delta` parameter (Prometheus 3): this query's lookback, a duration or float
+ * seconds; 0 or less keeps `--query.lookback-delta`.
+ */
+function queryOptions(params: RequestParams): QueryOptions {
+  const text = params.get('lookback_delta');
+  if (text === undefined || text === '') return {};
+  try {
+    return { lookbackDelta: parseDurationParam(text, parseDuration) };
+  } catch (e) {
+    throw new ApiError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
+  }
+}
+
+/** What a query request asks besides its expression and times. */
+interface QueryRequest {
+  engine: Engine;
+  options: QueryOptions;
+  /** The most series a vector or matrix answer may hold; 0 is no limit. */
+  limit: number;
+}
+
+/** Reads `timeout` and `lookback_delta`, in the order Prometheus reads them (after the times). */
+function queryRequest(ctx: ApiContext, params: RequestParams, limit: number): QueryRequest {
+  const engine = engineFor(ctx, params);
+  return { engine, options: queryOptions(params), limit };
+}
+
+/** As Prometheus 3: no more than `limit` series of a vector or matrix, and a warning when cut. */
+function truncated(value: QueryValue, limit: number): QueryValue | undefined {
+  if (limit <= 0 || (value.type !== 'vector' && value.type !== 'matrix')) return undefined;
+  if (value.series.length <= limit) return undefined;
+  return value.type === 'vector'
+    ? { type: 'vector', series: value.series.slice(0, limit) }
+    : { type: 'matrix', series: value.series.slice(0, limit) };
+}
+
 async function runQuery(
   ctx: ApiContext,
   params: RequestParams,
-  run: (engine: Engine) => Promise<QueryResult>,
+  request: QueryRequest,
+  run: (engine: Engine, options: QueryOptions) => Promise<QueryResult>,
 ): Promise<ApiSuccess> {
-  const engine = engineFor(ctx, params);
+  const { engine, options, limit } = request;
   ctx.metrics.engineQueries.inc();
   const stopTimer = ctx.metrics.engineQueryDuration.startTimer({ slice: 'inner_eval' });
   try {
-    const result = await ctx.gate.run(() => run(engine));
+    const result = await ctx.gate.run(() => run(engine, options));
     const elapsed = stopTimer();
-    const data: Record<string, unknown> = { ...queryValueJson(result.value) };
+    const cut = truncated(result.value, limit);
+    const data: Record<string, unknown> = { ...queryValueJson(cut ?? result.value) };
     if (params.get('stats') !== undefined && params.get('stats') !== '') {
       data.stats = {
         timings: { evalTotalTime: elapsed },
@@ -90,7 +134,8 @@ async function runQuery(
         },
       };
     }
-    return { data, warnings: result.warnings, infos: result.infos };
+    const warnings = cut === undefined ? result.warnings : [...result.warnings, TRUNCATED];
+    return { data, warnings, infos: result.infos };
   } catch (e) {
     stopTimer();
     if (e instanceof ParseError) throw invalidParam('query', e.message);
@@ -107,17 +152,28 @@ async function runQuery(
   }
 }
 
-/** `GET|POST /api/v1/query`: `query`, `time`, `timeout`, `stats`. */
+/**
+ * `GET|POST /api/v1/query`: `query`, `time`, `timeout`, `limit`, `lookback_delta`, `stats`.
+ * Parameters are checked in Prometheus's order, so a request wrong in two ways gets its error.
+ */
 export async function instantQuery(ctx: ApiContext, params: RequestParams): Promise<ApiSuccess> {
+  const limit = limitParam(params);
   const time = timeParam(params, 'time', Date.now());
+  const request = queryRequest(ctx, params, limit);
   const query = queryText(ctx, params);
   parseQuery(ctx, query);
   // The text, not the tree: annotations name their position in it.
-  return runQuery(ctx, params, (engine) => engine.instantQuery(ctx.storage, query, time));
+  return runQuery(ctx, params, request, (engine, options) =>
+    engine.instantQuery(ctx.storage, query, time, options),
+  );
 }
 
-/** `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`, `stats`. */
+/**
+ * `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`, `limit`,
+ * `lookback_delta`, `stats`.
+ */
 export async function rangeQuery(ctx: ApiContext, params: RequestParams): Promise<ApiSuccess> {
+  const limit = limitParam(params);
   const start = requiredTime(params, 'start');
   const end = requiredTime(params, 'end');
   if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
@@ -142,9 +198,12 @@ export async function rangeQuery(ctx: ApiContext, params: RequestParams): Promis
       'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
     );
   }
+  const request = queryRequest(ctx, params, limit);
   const query = queryText(ctx, params);
   parseQuery(ctx, query);
-  return runQuery(ctx, params, (engine) => engine.rangeQuery(ctx.storage, query, start, end, step));
+  return runQuery(ctx, params, request, (engine, options) =>
+    engine.rangeQuery(ctx.storage, query, start, end, step, options),
+  );
 }
 
 function requiredTime(params: RequestParams, name: string): number {

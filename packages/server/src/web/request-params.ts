@@ -98,3 +98,20 @@ export function parseDurationParam(text: string, parseDuration: (s: string) => n
     throw new ApiError('bad_data', `cannot parse ${JSON.stringify(text)} to a valid duration`);
   }
 }
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * An integer as Go's `strconv.Atoi` reads it (an optional sign, decimal digits, within int64),
+ * which Prometheus uses for its count parameters; an error with Go's message otherwise.
+ */
+export function parseGoInt(text: string): number {
+  if (!/^[+-]?\d+$/.test(text))
+    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  const n = BigInt(text);
+  if (n > INT64_MAX || n < INT64_MIN) {
+    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
+  }
+  return Number(n);
+}

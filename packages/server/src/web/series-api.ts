@@ -3,7 +3,7 @@ import { ParseError } from '@pyrometer/promql';
 import type { ApiContext } from './api-context.ts';
 import { ApiError, type ApiSuccess, invalidParam } from './api-response.ts';
 import { labelsJson } from './query-json.ts';
-import { MAX_TIME, MIN_TIME, parseTime, type RequestParams } from './request-params.ts';
+import { MAX_TIME, MIN_TIME, parseGoInt, parseTime, type RequestParams } from './request-params.ts';
 
 const TRUNCATED = 'results truncated due to limit';
 
@@ -19,13 +19,10 @@ export function matcherSets(ctx: ApiContext, params: RequestParams): Matcher[][]
   return texts.map((text) => parseSelector(ctx, text));
 }
 
-/** One series selector (`up{job="x"}`) as its matchers. */
-export function parseSelector(ctx: ApiContext, text: string): Matcher[] {
+/** One series selector (`up{job="x"}`) as its matchers; `param` names it in a length error. */
+export function parseSelector(ctx: ApiContext, text: string, param = 'match[]'): Matcher[] {
   if (text.length > ctx.flags.maxQueryLength) {
-    throw invalidParam(
-      'match[]',
-      `selector is longer than the limit of ${ctx.flags.maxQueryLength} characters`,
-    );
+    throw invalidParam(param, `selector is longer than the limit of ${ctx.flags.maxQueryLength} characters`);
   }
   let expr: ReturnType<ApiContext['engine']['parse']>;
   try {
@@ -59,13 +56,16 @@ export function timeRange(params: RequestParams): { start: number; end: number }
   return { start, end };
 }
 
-/** `limit`: 0 or absent is no limit. */
+/** `limit`: 0 or absent is no limit; Prometheus's errors for one that is not a count. */
 export function limitParam(params: RequestParams): number {
   const text = params.get('limit');
   if (text === undefined || text === '') return 0;
-  if (!/^-?\d+$/.test(text))
-    throw invalidParam('limit', `cannot parse ${JSON.stringify(text)} to a valid limit`);
-  const limit = Number(text);
+  let limit: number;
+  try {
+    limit = parseGoInt(text);
+  } catch (e) {
+    throw invalidParam('limit', (e as Error).message);
+  }
   if (limit < 0) throw invalidParam('limit', 'limit must be non-negative');
   return limit;
 }

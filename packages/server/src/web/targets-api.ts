@@ -1,10 +1,10 @@
-import { formatDuration } from '@pyrometer/model';
-import type { Target } from '@pyrometer/scrape';
+import { formatDuration, type Matcher, matchesAll } from '@pyrometer/model';
+import type { MetricMetadata, Target } from '@pyrometer/scrape';
 import type { ApiContext } from './api-context.ts';
-import { ApiError, type ApiSuccess } from './api-response.ts';
+import { ApiError, type ApiSuccess, invalidParam } from './api-response.ts';
 import { labelsJson } from './query-json.ts';
-import type { RequestParams } from './request-params.ts';
-import { limitParam, parseSelector } from './series-api.ts';
+import { parseGoInt, type RequestParams } from './request-params.ts';
+import { parseSelector } from './series-api.ts';
 
 // Go's zero time, which Prometheus reports for a target not scraped yet.
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -65,22 +65,97 @@ function globalUrl(url: URL, externalHost: string): URL {
   return out;
 }
 
-/**
- * `GET /api/v1/targets/metadata`: `match_target`, `metric`, `limit`. The scrape package
- * does not keep metric metadata yet, so every request finds none and gets Prometheus's
- * answer for that.
- */
-export function targetMetadata(ctx: ApiContext, params: RequestParams): ApiSuccess {
-  const matchTarget = params.get('match_target');
-  if (matchTarget !== undefined && matchTarget !== '') {
-    parseSelector(ctx, matchTarget);
+/** A `limit`-like parameter as Prometheus reads it (Go's `strconv.Atoi`); -1 when absent. */
+function countParam(params: RequestParams, name: string): number {
+  const text = params.get(name);
+  if (text === undefined || text === '') return -1;
+  try {
+    return parseGoInt(text);
+  } catch {
+    throw new ApiError('bad_data', `${name} must be a number`);
   }
-  limitParam(params);
-  throw new ApiError('not_found', 'specified metadata not found');
 }
 
-/** `GET /api/v1/metadata`: `metric`, `limit`, `limit_per_metric`; empty until scrape keeps metadata. */
-export function metadata(_ctx: ApiContext, params: RequestParams): ApiSuccess {
-  limitParam(params);
-  return { data: {} };
+/** The active targets of every scrape pool, pools in name order. */
+function* activeTargets(ctx: ApiContext): Generator<Target> {
+  const pools = [...ctx.scrapeManager.pools()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, pool] of pools) yield* pool.activeTargets();
+}
+
+/**
+ * `GET /api/v1/targets/metadata`: `match_target`, `metric`, `limit`. One entry per target and
+ * family, with the target's labels; as Prometheus, `metric` is left out of the entries when
+ * the request names one, and `limit` is checked before each target, so the last target's
+ * entries all come (it caps the targets when a metric is named).
+ */
+export function targetMetadata(ctx: ApiContext, params: RequestParams): ApiSuccess {
+  const limit = countParam(params, 'limit');
+  const matchTarget = params.get('match_target') ?? '';
+  let matchers: Matcher[] = [];
+  if (matchTarget !== '') {
+    try {
+      matchers = parseSelector(ctx, matchTarget, 'match_target');
+    } catch (e) {
+      if (e instanceof ApiError && e.type === 'bad_data' && !e.message.startsWith('invalid parameter')) {
+        throw invalidParam('match_target', e.message);
+      }
+      throw e;
+    }
+  }
+  const metric = params.get('metric') ?? '';
+  const out: Record<string, unknown>[] = [];
+  for (const t of activeTargets(ctx)) {
+    if (limit >= 0 && out.length >= limit) break;
+    const labels = t.labels();
+    if (!matchesAll(matchers, (name) => labels.get(name))) continue;
+    if (metric === '') {
+      const target = labelsJson(labels);
+      for (const m of t.metadata()) {
+        out.push({ target, metric: m.metric, type: m.type, help: m.help, unit: m.unit });
+      }
+      continue;
+    }
+    const m = t.metadataFor(metric);
+    if (m !== undefined) out.push({ target: labelsJson(labels), type: m.type, help: m.help, unit: m.unit });
+  }
+  return { data: out };
+}
+
+/**
+ * `GET /api/v1/metadata`: `metric`, `limit`, `limit_per_metric`. Each family's distinct
+ * metadata across all active targets, families in name order; as Prometheus, `limit` caps the
+ * families, `limit_per_metric` (when above 0) the entries of each.
+ */
+export function metadata(ctx: ApiContext, params: RequestParams): ApiSuccess {
+  const limit = countParam(params, 'limit');
+  const perMetric = countParam(params, 'limit_per_metric');
+  const metric = params.get('metric') ?? '';
+  const families = new Map<string, Map<string, { type: string; help: string; unit: string }>>();
+  const add = (m: MetricMetadata): void => {
+    let entries = families.get(m.metric);
+    if (entries === undefined) {
+      entries = new Map();
+      families.set(m.metric, entries);
+    }
+    if (perMetric > 0 && entries.size >= perMetric) return;
+    const key = `${m.type}\u0000${m.help}\u0000${m.unit}`;
+    if (!entries.has(key)) entries.set(key, { type: m.type, help: m.help, unit: m.unit });
+  };
+  for (const t of activeTargets(ctx)) {
+    if (metric === '') {
+      for (const m of t.metadata()) add(m);
+      continue;
+    }
+    const m = t.metadataFor(metric);
+    if (m !== undefined) add(m);
+  }
+  // No prototype: a family may be named `__proto__`.
+  const data: Record<string, unknown[]> = Object.create(null);
+  let count = 0;
+  for (const name of [...families.keys()].sort()) {
+    if (limit >= 0 && count >= limit) break;
+    data[name] = [...families.get(name)!.values()];
+    count++;
+  }
+  return { data };
 }

@@ -288,6 +288,141 @@ describe('/api/v1/query_range', () => {
   });
 });
 
+describe('limit and lookback_delta (Prometheus 3)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await loadDemoData(h.memory);
+  });
+  afterAll(() => h.close());
+
+  const last = T0 + 600_000; // the demo data's last sample
+  const instances = async (path: string): Promise<string[]> => {
+    const { status, body } = await h.json(path);
+    expect(status).toBe(200);
+    return (body.data as { result: { metric: { instance: string } }[] }).result.map((r) => r.metric.instance);
+  };
+
+  it('limit: at most that many series of a vector, with a warning when it cut', async () => {
+    const cut = await h.json(`/api/v1/query?query=up&time=${at(last)}&limit=1`);
+    expect(cut.body).toEqual({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [{ metric: { __name__: 'up', instance: 'a:9100', job: 'api' }, value: [last / 1000, '1'] }],
+      },
+      warnings: ['results truncated due to limit'],
+    });
+    for (const limit of ['2', '3', '0']) {
+      const { body } = await h.json(`/api/v1/query?query=up&time=${at(last)}&limit=${limit}`);
+      expect((body.data as { result: unknown[] }).result).toHaveLength(2);
+      expect(body).not.toHaveProperty('warnings');
+    }
+  });
+
+  it('limit: after the engine’s own warnings', async () => {
+    const { body } = await h.json(`/api/v1/query?query=quantile(2, up)&time=${at(last)}&limit=1`);
+    expect(body.warnings).toEqual(['PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)']);
+    const cut = await h.json(`/api/v1/query?query=quantile by (instance) (2, up)&time=${at(last)}&limit=1`);
+    expect(cut.body.warnings).toEqual([
+      'PromQL warning: quantile value should be between 0 and 1, got 2 (1:25)',
+      'results truncated due to limit',
+    ]);
+  });
+
+  it('limit: a matrix, from an instant range selector or a range query; not scalars', async () => {
+    const selector = await h.json(`/api/v1/query?query=up[1m]&time=${at(last)}&limit=1`);
+    expect((selector.body.data as { result: unknown[] }).result).toHaveLength(1);
+    expect(selector.body.warnings).toEqual(['results truncated due to limit']);
+    const range = await h.json(
+      `/api/v1/query_range?query=up&start=${at(T0)}&end=${at(last)}&step=60&limit=1`,
+    );
+    expect(range.body).toMatchObject({
+      data: { resultType: 'matrix', result: [{ metric: { instance: 'a:9100' } }] },
+      warnings: ['results truncated due to limit'],
+    });
+    expect((range.body.data as { result: unknown[] }).result).toHaveLength(1);
+    expect((await h.json('/api/v1/query?query=1&time=1&limit=1')).body).toEqual({
+      status: 'success',
+      data: { resultType: 'scalar', result: [1, '1'] },
+    });
+  });
+
+  it('lookback_delta: this query’s lookback instead of --query.lookback-delta', async () => {
+    const oneMinuteLater = `/api/v1/query?query=up&time=${at(last + 60_000)}`;
+    expect(await instances(oneMinuteLater)).toEqual(['a:9100', 'b:9100']);
+    expect(await instances(`${oneMinuteLater}&lookback_delta=30s`)).toEqual([]);
+    expect(await instances(`${oneMinuteLater}&lookback_delta=30`)).toEqual([]);
+    expect(await instances(`${oneMinuteLater}&lookback_delta=61.5`)).toEqual(['a:9100', 'b:9100']);
+    // 0 (or less) keeps the server's.
+    expect(await instances(`${oneMinuteLater}&lookback_delta=0`)).toEqual(['a:9100', 'b:9100']);
+    const tenMinutesLater = `/api/v1/query?query=up&time=${at(last + 600_000)}`;
+    expect(await instances(tenMinutesLater)).toEqual([]);
+    expect(await instances(`${tenMinutesLater}&lookback_delta=15m`)).toEqual(['a:9100', 'b:9100']);
+    const res = await h.post('/api/v1/query', {
+      query: 'up',
+      time: at(last + 600_000),
+      lookback_delta: '15m',
+    });
+    expect(((await res.json()) as { data: { result: unknown[] } }).data.result).toHaveLength(2);
+  });
+
+  it('lookback_delta on a range query', async () => {
+    const path = `/api/v1/query_range?query=up{instance="a:9100"}&start=${at(last)}&end=${at(last + 240_000)}&step=60`;
+    const times = async (qs: string) => {
+      const { body } = await h.json(path + qs);
+      return (body.data as { result: { values: [number, string][] }[] }).result[0]!.values.map(([t]) => t);
+    };
+    expect(await times('')).toEqual([0, 60, 120, 180, 240].map((s) => last / 1000 + s));
+    expect(await times('&lookback_delta=2m')).toEqual([0, 60].map((s) => last / 1000 + s));
+  });
+
+  it.each([
+    [
+      '/api/v1/query?query=up&limit=x',
+      'invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax',
+    ],
+    ['/api/v1/query?query=up&limit=-1', 'invalid parameter "limit": limit must be non-negative'],
+    [
+      '/api/v1/query?query=up&limit=1.5',
+      'invalid parameter "limit": strconv.Atoi: parsing "1.5": invalid syntax',
+    ],
+    [
+      '/api/v1/query?query=up&lookback_delta=abc',
+      'error parsing lookback delta duration: cannot parse "abc" to a valid duration',
+    ],
+    [
+      '/api/v1/query_range?query=up&start=0&end=10&step=1&lookback_delta=5x',
+      'error parsing lookback delta duration: cannot parse "5x" to a valid duration',
+    ],
+    [
+      '/api/v1/query_range?query=up&start=0&end=10&step=1&limit=many',
+      'invalid parameter "limit": strconv.Atoi: parsing "many": invalid syntax',
+    ],
+    // In Prometheus's order: limit first, then the times, then timeout and lookback_delta, then the query.
+    [
+      '/api/v1/query?query=sum(&time=x&limit=x',
+      'invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax',
+    ],
+    [
+      '/api/v1/query?query=sum(&time=x&lookback_delta=x',
+      'invalid parameter "time": cannot parse "x" to a valid timestamp',
+    ],
+    [
+      '/api/v1/query?query=sum(&lookback_delta=x',
+      'error parsing lookback delta duration: cannot parse "x" to a valid duration',
+    ],
+    [
+      '/api/v1/query_range?query=up&start=0&end=10&step=0&lookback_delta=x',
+      'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+    ],
+  ])('%s → 400', async (path, error) => {
+    const { status, body } = await h.json(path);
+    expect(status).toBe(400);
+    expect(body).toEqual({ status: 'error', errorType: 'bad_data', error });
+  });
+});
+
 describe('/api/v1/format_query and /api/v1/parse_query', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -41,7 +41,10 @@ describe('series, labels and label values', () => {
     ['/api/v1/series', 'no match[] parameter provided'],
     ['/api/v1/series?match[]=up(', '1:1: parse error: unknown function with name "up"'],
     ['/api/v1/series?match[]=up&start=x', 'invalid parameter "start": cannot parse "x" to a valid timestamp'],
-    ['/api/v1/series?match[]=up&limit=x', 'invalid parameter "limit": cannot parse "x" to a valid limit'],
+    [
+      '/api/v1/series?match[]=up&limit=x',
+      'invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax',
+    ],
     ['/api/v1/series?match[]=up&limit=-1', 'invalid parameter "limit": limit must be non-negative'],
     ['/api/v1/series?match[]=sum(up)', '1:1: parse error: expected a series selector, got "sum(up)"'],
     [

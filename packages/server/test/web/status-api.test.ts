@@ -111,18 +111,6 @@ scrape_configs:
     expect(other).toEqual({ activeTargets: [], droppedTargets: [], droppedTargetCounts: {} });
   });
 
-  it('/api/v1/targets/metadata and /api/v1/metadata: nothing kept yet', async () => {
-    expect(await h.json('/api/v1/targets/metadata?match_target={job="widgets"}')).toEqual({
-      status: 404,
-      body: { status: 'error', errorType: 'not_found', error: 'specified metadata not found' },
-    });
-    expect((await h.json('/api/v1/targets/metadata?match_target=sum(x)')).status).toBe(400);
-    expect(await h.json('/api/v1/metadata?metric=up')).toEqual({
-      status: 200,
-      body: { status: 'success', data: {} },
-    });
-  });
-
   it('/api/v1/query_exemplars: an empty list for a valid query', async () => {
     expect((await h.json('/api/v1/query_exemplars?query=up&start=0&end=10')).body).toEqual({
       status: 'success',
