@@ -1,3 +1,4 @@
+import { SeriesCache } from '@pyrometer/exposition';
 import {
   type Appender,
   type Labels,
@@ -7,7 +8,7 @@ import {
   StorageError,
 } from '@pyrometer/model';
 
-interface CacheEntry {
+export interface CacheEntry {
   ref: SeriesRef;
   /** The series' final labels; undefined when metric relabeling drops it. */
   labels: Labels | undefined;
@@ -27,17 +28,14 @@ export interface AppendCounts {
 /**
  * What a scrape loop remembers between scrapes: each exposed series with its storage ref
  * and final labels, so repeated series skip relabeling and label lookups, and so series
- * that disappear get a stale marker. Keyed by the exposed label set the parser's
- * SeriesCache returns: the same object for the same series bytes, scrape after scrape.
+ * that disappear get a stale marker. The entries live in the target's parser `SeriesCache`,
+ * attached to the entry of the series' bytes (what Prometheus's scrape cache is keyed by),
+ * so the exposed label sets need not be kept at all.
  */
 export class ScrapeCache {
-  readonly #entries = new Map<Labels, CacheEntry>();
+  readonly series = new SeriesCache<CacheEntry>({ keepLabels: false });
   #iteration = 0;
   #inScrape = false;
-
-  get size(): number {
-    return this.#entries.size;
-  }
 
   get iteration(): number {
     return this.#iteration;
@@ -56,19 +54,21 @@ export class ScrapeCache {
    */
   abortScrape(): void {
     if (!this.#inScrape) return;
-    for (const [key, entry] of this.#entries) {
-      if (entry.addedIteration === this.#iteration) this.#entries.delete(key);
-      else entry.lastIteration = this.#iteration - 1;
-    }
+    const iteration = this.#iteration;
+    this.series.forEachAttachment((entry, e) => {
+      if (entry.addedIteration === iteration) this.series.attach(e, undefined);
+      else entry.lastIteration = iteration - 1;
+    });
     this.#iteration--;
     this.#inScrape = false;
   }
 
-  get(key: Labels): CacheEntry | undefined {
-    return this.#entries.get(key);
+  /** The entry of the parser's series-cache entry `e`, if remembered. */
+  get(e: number): CacheEntry | undefined {
+    return this.series.attachment(e);
   }
 
-  add(key: Labels, labels: Labels | undefined): CacheEntry {
+  add(e: number, labels: Labels | undefined): CacheEntry {
     const entry: CacheEntry = {
       ref: NO_SERIES_REF,
       labels,
@@ -76,7 +76,7 @@ export class ScrapeCache {
       addedIteration: this.#iteration,
       explicitTimestamp: false,
     };
-    this.#entries.set(key, entry);
+    this.series.attach(e, entry);
     return entry;
   }
 
@@ -86,25 +86,26 @@ export class ScrapeCache {
    */
   endScrape(app: Appender, t: number, counts: AppendCounts): void {
     this.#inScrape = false;
-    const previous = this.#iteration - 1;
-    // forEach, not for-of over entries: that would allocate a [key, entry] pair per series.
-    this.#entries.forEach((entry, key, entries) => {
-      if (entry.lastIteration === this.#iteration) return;
+    const iteration = this.#iteration;
+    const previous = iteration - 1;
+    this.series.forEachAttachment((entry, e) => {
+      if (entry.lastIteration === iteration) return;
       if (entry.lastIteration === previous && entry.labels !== undefined && !entry.explicitTimestamp) {
         appendCounted(app, entry, t, StaleNaN, counts);
       }
-      entries.delete(key);
+      this.series.attach(e, undefined);
     });
   }
 
   /** Stale markers at `t` for every series of the last scrape: the target went away. */
   markAllStale(app: Appender, t: number, counts: AppendCounts): void {
-    for (const entry of this.#entries.values()) {
-      if (entry.lastIteration === this.#iteration && entry.labels !== undefined && !entry.explicitTimestamp) {
+    const iteration = this.#iteration;
+    this.series.forEachAttachment((entry) => {
+      if (entry.lastIteration === iteration && entry.labels !== undefined && !entry.explicitTimestamp) {
         appendCounted(app, entry, t, StaleNaN, counts);
       }
-    }
-    this.#entries.clear();
+    });
+    this.series.clear();
   }
 }
 

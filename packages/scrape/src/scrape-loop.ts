@@ -1,4 +1,4 @@
-import { createParser, type ExpositionFormat, SeriesCache } from '@pyrometer/exposition';
+import { createParser, type ExpositionFormat } from '@pyrometer/exposition';
 import {
   type Appendable,
   type Appender,
@@ -62,9 +62,8 @@ export class ScrapeLoop {
   readonly #now: () => number;
   readonly #tolerance: number;
   readonly #offsetSeed: number;
+  // Per series, in the parser's cache of series bytes: on a hit no label is decoded.
   readonly #cache = new ScrapeCache();
-  // The parser's cache of exposed label sets by series bytes: on a hit no label is decoded.
-  readonly #seriesCache = new SeriesCache();
   readonly #targetLabels: Labels;
   readonly #reportLabels: Labels[];
   readonly #reportRefs: SeriesRef[] = REPORT_NAMES.map(() => NO_SERIES_REF);
@@ -201,7 +200,7 @@ export class ScrapeLoop {
     const config = this.#config;
     const cache = this.#cache;
     const metadata = this.target.metadataCache;
-    const parser = createParser(bytes, format, { seriesCache: this.#seriesCache });
+    const parser = createParser(bytes, format, { seriesCache: cache.series });
     cache.beginScrape();
     metadata.beginScrape(bytes);
     const iteration = cache.iteration;
@@ -211,13 +210,13 @@ export class ScrapeLoop {
         continue;
       }
       report.samplesScraped++;
-      const exposed = parser.series();
-      let entry = cache.get(exposed);
+      const e = parser.seriesEntry();
+      let entry = cache.get(e);
       let added = false;
       if (entry === undefined) {
-        const labels = seriesLabels(exposed, this.#targetLabels, config);
+        const labels = seriesLabels(parser.series(), this.#targetLabels, config);
         if (labels !== undefined) checkLabelLimits(labels, config);
-        entry = cache.add(exposed, labels);
+        entry = cache.add(e, labels);
         added = true;
       } else if (entry.lastIteration === iteration) {
         // The same series twice in one exposition: as Prometheus, the second is a duplicate.
@@ -249,7 +248,7 @@ export class ScrapeLoop {
     // As Prometheus, an empty body does not count as a scrape that could expire metadata.
     metadata.endScrape(bytes.length > 0);
     // Only a scrape read to the end may drop the parser's entries for series it did not see.
-    this.#seriesCache.prune();
+    cache.series.prune();
   }
 
   #appendReport(app: Appender, ts: number, report: ScrapeReport): void {

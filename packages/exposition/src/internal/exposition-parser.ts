@@ -252,6 +252,21 @@ export abstract class ExpositionParser extends LineScanner {
     if (!this.#isSeries) return Labels.EMPTY;
     const cache = this.#cache;
     if (cache === undefined) return Labels.fromFlat(this.labels([]));
+    return cache.labelsOf(this.#resolveEntry(cache)) ?? Labels.fromFlat(this.labels([]));
+  }
+
+  /**
+   * With a `SeriesCache`, the cache's entry for the current series (see `SeriesCache.attach`),
+   * resolved as `series()` does, recording it as seen; -1 without a cache or when the current
+   * entry is not a series. Valid until the cache's next `prune()` or `clear()`.
+   */
+  seriesEntry(): number {
+    const cache = this.#cache;
+    if (!this.#isSeries || cache === undefined) return -1;
+    return this.#resolveEntry(cache);
+  }
+
+  #resolveEntry(cache: SeriesCache): number {
     let e = this.#entry;
     if (e < 0) {
       const buf = this.buf;
@@ -260,14 +275,14 @@ export abstract class ExpositionParser extends LineScanner {
       const hash = hashSeries(this.view, buf, start, this.#seriesEnd);
       e = cache.find(buf, this.view, start, length, hash);
       if (e < 0) {
-        const labels = Labels.fromFlat(this.labels([]));
+        const labels = cache.keepsLabels ? Labels.fromFlat(this.labels([])) : undefined;
         e = cache.add(buf, start, length, hash, this.name(), labels, this.#parserKind);
       }
       cache.seen(e, this.#previousEntry, this.#isFirstSeries);
       this.#entry = e;
       this.#storeGap(e);
     }
-    return cache.labelsOf(e);
+    return e;
   }
 
   /**

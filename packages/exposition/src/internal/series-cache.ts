@@ -29,8 +29,15 @@ let nextGapId = 0;
  * of a target are sequential). Different spellings of the same label set (other escapes,
  * other label order, blanks in the text format) are different keys with equal `Labels`.
  * Call `prune()` after each scrape to forget the series it did not expose.
+ *
+ * A scraper that keeps state per series can keep it in the cache instead, attached to the
+ * entry the parser's `seriesEntry()` names (`attach`, `attachment`, `forEachAttachment`), and
+ * make the cache with `{ keepLabels: false }`: then no `Labels` object is kept per series
+ * (the scraper needs them only for a series it has not seen before) and `series()` decodes a
+ * new one at each call.
  */
-export class SeriesCache {
+export class SeriesCache<T = unknown> {
+  readonly #keepLabels: boolean;
   #arena = new Uint8Array(INITIAL_ARENA);
   #arenaView = new DataView(this.#arena.buffer);
   #arenaUsed = 0;
@@ -48,7 +55,8 @@ export class SeriesCache {
   #seen = new Int32Array(INITIAL_ENTRIES);
   /** 1 when a text-format parser checked the bytes, 2 when an OpenMetrics one did. */
   #checkedBy = new Uint8Array(INITIAL_ENTRIES);
-  #labels: Labels[] = [];
+  #labels: (Labels | undefined)[] = [];
+  #attachments: (T | undefined)[] = [];
   #names: string[] = [];
   // The metadata lines before the entry's line in the last scrape (see `setGap`).
   #gapBytes: (Uint8Array | undefined)[] = [];
@@ -59,6 +67,38 @@ export class SeriesCache {
   #gapIds: number[] = [];
   #generation = 1;
   #head = -1;
+
+  constructor(options?: { keepLabels?: boolean }) {
+    this.#keepLabels = options?.keepLabels ?? true;
+  }
+
+  /** Whether `series()` returns the kept `Labels` of an entry (the default) or decodes anew. */
+  get keepsLabels(): boolean {
+    return this.#keepLabels;
+  }
+
+  /** What the caller attached to entry `e` (see `attach`), or undefined. */
+  attachment(e: number): T | undefined {
+    return this.#attachments[e];
+  }
+
+  /**
+   * Attaches a value to entry `e` (an entry a parser's `seriesEntry()` returned, valid until
+   * the next `prune()` or `clear()`); it stays with the series for as long as the cache keeps
+   * it, across prunes. Undefined removes it.
+   */
+  attach(e: number, value: T | undefined): void {
+    this.#attachments[e] = value;
+  }
+
+  /** Calls `fn` with each attached value and its entry. */
+  forEachAttachment(fn: (value: T, e: number) => void): void {
+    const attachments = this.#attachments;
+    for (let e = 0; e < this.#count; e++) {
+      const value = attachments[e];
+      if (value !== undefined) fn(value, e);
+    }
+  }
 
   /** How many series the cache holds. */
   get size(): number {
@@ -86,7 +126,8 @@ export class SeriesCache {
     const oldArena = this.#arena;
     const arena = new Uint8Array(Math.max(INITIAL_ARENA, this.#arenaUsed));
     let used = 0;
-    const labels: Labels[] = [];
+    const labels: (Labels | undefined)[] = [];
+    const attachments: (T | undefined)[] = [];
     const names: string[] = [];
     const gapBytes: (Uint8Array | undefined)[] = [];
     const gapViews: (DataView | undefined)[] = [];
@@ -106,7 +147,8 @@ export class SeriesCache {
       this.#next[to] = next < 0 ? -1 : remap[next]!;
       this.#seen[to] = this.#seen[e]!;
       this.#checkedBy[to] = this.#checkedBy[e]!;
-      labels.push(this.#labels[e]!);
+      labels.push(this.#labels[e]);
+      attachments.push(this.#attachments[e]);
       names.push(this.#names[e]!);
       gapBytes.push(this.#gapBytes[e]);
       gapViews.push(this.#gapViews[e]);
@@ -124,6 +166,7 @@ export class SeriesCache {
     this.#arenaView = new DataView(arena.buffer);
     this.#arenaUsed = used;
     this.#labels = labels;
+    this.#attachments = attachments;
     this.#names = names;
     this.#count = kept;
     this.#head = this.#head < 0 ? -1 : remap[this.#head]!;
@@ -136,6 +179,7 @@ export class SeriesCache {
     this.#count = 0;
     this.#arenaUsed = 0;
     this.#labels = [];
+    this.#attachments = [];
     this.#names = [];
     this.#gapBytes = [];
     this.#gapViews = [];
@@ -185,7 +229,7 @@ export class SeriesCache {
     length: number,
     hash: number,
     name: string,
-    labels: Labels,
+    labels: Labels | undefined,
     checkedBy: number,
   ): number {
     const e = this.#count;
@@ -204,7 +248,8 @@ export class SeriesCache {
     this.#next[e] = -1;
     this.#seen[e] = this.#generation;
     this.#checkedBy[e] = checkedBy;
-    this.#labels[e] = labels;
+    this.#labels[e] = this.#keepLabels ? labels : undefined;
+    this.#attachments[e] = undefined;
     this.#names[e] = name;
     this.#gapBytes[e] = undefined;
     this.#gapViews[e] = undefined;
@@ -217,8 +262,9 @@ export class SeriesCache {
     return e;
   }
 
-  labelsOf(e: number): Labels {
-    return this.#labels[e]!;
+  /** The entry's kept labels; undefined when the cache keeps none. */
+  labelsOf(e: number): Labels | undefined {
+    return this.#labels[e];
   }
 
   nameOf(e: number): string {

@@ -141,6 +141,41 @@ describe('SeriesCache', () => {
     expect(scrape('a 1\n', cache)[0]!.labels).not.toBe(first[0]!.labels);
   });
 
+  it('keeps attached values with their series across prunes, and no Labels when told not to', () => {
+    const cache = new SeriesCache<string>({ keepLabels: false });
+    /** Attaches each line's series text to its entry, unless something is attached already. */
+    const attachAll = (input: string) => {
+      const parser = new TextParser(input, { seriesCache: cache });
+      const found: (string | undefined)[] = [];
+      for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
+        if (kind !== 'series') continue;
+        const e = parser.seriesEntry();
+        const had = cache.attachment(e);
+        found.push(had);
+        if (had === undefined) cache.attach(e, parser.series().toString());
+      }
+      cache.prune();
+      return found;
+    };
+    expect(attachAll('a{x="1"} 1\nb 2\nc 3\n')).toEqual([undefined, undefined, undefined]);
+    // b goes, so prune moves c to another entry: its attachment moves with it.
+    expect(attachAll('a{x="1"} 1\nc 3\n')).toEqual(['a{x="1"}', 'c{}']);
+    expect(attachAll('c 4\nb 5\na{x="1"} 6\n')).toEqual(['c{}', undefined, 'a{x="1"}']);
+    const seen: string[] = [];
+    cache.forEachAttachment((value) => seen.push(value));
+    expect(seen.sort()).toEqual(['a{x="1"}', 'b{}', 'c{}']);
+
+    // Without kept labels, series() decodes equal but new Labels at each call.
+    const parser = new TextParser('a{x="1"} 1\n', { seriesCache: cache });
+    parser.next();
+    const one = parser.series();
+    expect(one).toEqual(Labels.from({ __name__: 'a', x: '1' }));
+    expect(parser.series()).not.toBe(one);
+    expect(parser.series()).toEqual(one);
+    cache.clear();
+    expect(attachAll('a{x="1"} 1\n')).toEqual([undefined]);
+  });
+
   it('does not take a cached name for the start of a longer series part', () => {
     const cache = new SeriesCache();
     scrape('a 1\nb 2\n', cache);
