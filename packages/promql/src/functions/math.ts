@@ -23,21 +23,22 @@ export function kahanAddAt(inc: number, sums: Float64Array, comps: Float64Array,
  * The φ-quantile of `values` by linear interpolation between closest ranks, as Prometheus's
  * quantile: NaN for no values or φ = NaN, ±Inf for φ outside [0, 1]; NaN values sort first.
  */
-export function quantile(q: number, values: number[]): number {
-  if (values.length === 0 || Number.isNaN(q)) return Number.NaN;
+export function quantile(q: number, values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n === 0 || Number.isNaN(q)) return Number.NaN;
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
-  const sorted = values.slice().sort((a, b) => {
-    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
-    if (Number.isNaN(b)) return 1;
-    return a - b;
-  });
-  const n = sorted.length;
+  // A typed array sorts numerically without a comparator call per pair (several times faster),
+  // but puts NaNs last: rank i of the NaN-first order is sorted[i - nans].
+  const sorted = Float64Array.from(values).sort();
+  let nans = 0;
+  while (nans < n && Number.isNaN(sorted[n - 1 - nans]!)) nans++;
   const rank = q * (n - 1);
   const lower = Math.max(0, Math.floor(rank));
   const upper = Math.min(n - 1, lower + 1);
   const weight = rank - Math.floor(rank);
-  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
+  const at = (i: number) => (i < nans ? Number.NaN : sorted[i - nans]!);
+  return at(lower) * (1 - weight) + at(upper) * weight;
 }
 
 /** Least-squares slope and intercept at `interceptTime` (ms), as Prometheus's linearRegression. */

@@ -150,10 +150,8 @@ function extremeOverTime(a: WindowArgs, max: boolean, timestamp: boolean): numbe
   return timestamp ? a.ts[at]! / 1000 : best;
 }
 
-function windowValues(a: WindowArgs): number[] {
-  const out: number[] = [];
-  for (let i = a.lo; i < a.hi; i++) out.push(a.vs[i]!);
-  return out;
+function windowValues(a: WindowArgs): Float64Array {
+  return a.vs.subarray(a.lo, a.hi);
 }
 
 function doubleExponentialSmoothing(a: WindowArgs): number | undefined {
