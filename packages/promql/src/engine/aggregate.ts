@@ -1,5 +1,5 @@
 import { compareLabels, type FloatHistogram, type Labels, LabelsBuilder } from '@pyrometer/model';
-import { kahanAddAt, kahanSumInc, quantile } from '../functions/math.ts';
+import { kahanAddAt, quantile } from '../functions/math.ts';
 import type { AggregateExpr, Expr } from '../parser/ast.ts';
 import { formatNumber } from '../parser/printer.ts';
 import { quoteString } from '../parser/strings.ts';
@@ -188,9 +188,7 @@ function accumulateAvg(
     if (Number.isFinite(f)) return;
   }
   const current = m + comp[g]!;
-  const [t, nc] = kahanSumInc(f / c - current / c, m, comp[g]!);
-  mean[g] = t;
-  comp[g] = nc;
+  kahanAddAt(f / c - current / c, mean, comp, g);
 }
 
 /**

@@ -1,9 +1,19 @@
-/** Kahan–Neumaier summation step, as Prometheus's kahanSumInc: returns [sum, compensation]. */
-export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (!Number.isFinite(t) && !Number.isNaN(t)) return [t, 0];
-  if (Math.abs(sum) >= Math.abs(inc)) return [t, c + (sum - t + inc)];
-  return [t, c + (inc - t + sum)];
+/**
+ * A Kahan–Neumaier sum, as Prometheus's kahanSumInc steps: `sum` and its compensation `c`
+ * (the result is `sum + c`). One object per sum, so the hot loops allocate nothing per sample.
+ */
+export class KahanSum {
+  sum = 0;
+  c = 0;
+
+  add(inc: number): void {
+    const sum = this.sum;
+    const t = sum + inc;
+    if (!Number.isFinite(t) && !Number.isNaN(t)) this.c = 0;
+    else if (Math.abs(sum) >= Math.abs(inc)) this.c += sum - t + inc;
+    else this.c += inc - t + sum;
+    this.sum = t;
+  }
 }
 
 /**
@@ -50,14 +60,10 @@ export function linearRegression(
   interceptTime: number,
 ): [number, number] {
   let n = 0;
-  let sumX = 0;
-  let cX = 0;
-  let sumY = 0;
-  let cY = 0;
-  let sumXY = 0;
-  let cXY = 0;
-  let sumX2 = 0;
-  let cX2 = 0;
+  const sumX = new KahanSum();
+  const sumY = new KahanSum();
+  const sumXY = new KahanSum();
+  const sumX2 = new KahanSum();
   const initY = vs[lo]!;
   let constY = true;
   for (let i = lo; i < hi; i++) {
@@ -65,22 +71,20 @@ export function linearRegression(
     if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptTime) / 1e3;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+    sumX.add(x);
+    sumY.add(y);
+    sumXY.add(x * y);
+    sumX2.add(x * x);
   }
   if (constY) {
     if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [Number.NaN, Number.NaN];
     return [0, initY];
   }
-  sumX += cX;
-  sumY += cY;
-  sumXY += cXY;
-  sumX2 += cX2;
-  const covXY = sumXY - (sumX * sumY) / n;
-  const varX = sumX2 - (sumX * sumX) / n;
+  const sx = sumX.sum + sumX.c;
+  const sy = sumY.sum + sumY.c;
+  const covXY = sumXY.sum + sumXY.c - (sx * sy) / n;
+  const varX = sumX2.sum + sumX2.c - (sx * sx) / n;
   const slope = covXY / varX;
-  const intercept = sumY / n - (slope * sumX) / n;
+  const intercept = sy / n - (slope * sx) / n;
   return [slope, intercept];
 }

@@ -1,4 +1,4 @@
-import { kahanSumInc, linearRegression, quantile } from './math.ts';
+import { KahanSum, linearRegression, quantile } from './math.ts';
 
 /**
  * A function over one window of samples `ts[lo..hi)`, `vs[lo..hi)` (hi > lo is not guaranteed).
@@ -72,33 +72,32 @@ function instantValue(a: WindowArgs, isRate: boolean): number | undefined {
 function avgOverTime(a: WindowArgs): number | undefined {
   const { vs, lo, hi } = a;
   if (hi <= lo) return undefined;
-  let sum = 0;
-  let mean = 0;
-  let c = 0;
+  // Summed while the sum stays finite, then (as Prometheus) an incremental mean: `acc` holds
+  // the sum, then the mean.
+  const acc = new KahanSum();
   let count = 0;
   let incremental = false;
   for (let i = lo; i < hi; i++) {
     const f = vs[i]!;
     count = i - lo + 1;
     if (!incremental) {
-      const [ns, nc] = kahanSumInc(f, sum, c);
-      if (count === 1 || Number.isFinite(ns) || Number.isNaN(ns)) {
-        sum = ns;
-        c = nc;
-        continue;
-      }
+      const sum = acc.sum;
+      const c = acc.c;
+      acc.add(f);
+      if (count === 1 || Number.isFinite(acc.sum) || Number.isNaN(acc.sum)) continue;
       incremental = true;
-      mean = sum / (count - 1);
-      c /= count - 1;
+      acc.sum = sum / (count - 1);
+      acc.c = c / (count - 1);
     }
+    const mean = acc.sum;
     if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
       if (!Number.isFinite(f) && !Number.isNaN(f) && mean > 0 === f > 0) continue;
       if (Number.isFinite(f)) continue;
     }
-    const corrected = mean + c;
-    [mean, c] = kahanSumInc(f / count - corrected / count, mean, c);
+    const corrected = mean + acc.c;
+    acc.add(f / count - corrected / count);
   }
-  return incremental ? mean + c : (sum + c) / count;
+  return incremental ? acc.sum + acc.c : (acc.sum + acc.c) / count;
 }
 
 function sumOverTime(a: WindowArgs): number | undefined {
@@ -119,18 +118,16 @@ function sumOverTime(a: WindowArgs): number | undefined {
 function stdvarOverTime(a: WindowArgs): number | undefined {
   if (a.hi <= a.lo) return undefined;
   let count = 0;
-  let mean = 0;
-  let cMean = 0;
-  let aux = 0;
-  let cAux = 0;
+  const mean = new KahanSum();
+  const aux = new KahanSum();
   for (let i = a.lo; i < a.hi; i++) {
     const f = a.vs[i]!;
     count++;
-    const delta = f - (mean + cMean);
-    [mean, cMean] = kahanSumInc(delta / count, mean, cMean);
-    [aux, cAux] = kahanSumInc(delta * (f - (mean + cMean)), aux, cAux);
+    const delta = f - (mean.sum + mean.c);
+    mean.add(delta / count);
+    aux.add(delta * (f - (mean.sum + mean.c)));
   }
-  return (aux + cAux) / count;
+  return (aux.sum + aux.c) / count;
 }
 
 function extremeOverTime(a: WindowArgs, max: boolean, timestamp: boolean): number | undefined {
