@@ -2,6 +2,7 @@ import { Labels, Matcher, type SeriesSet, StorageError, ValueType } from '@pyrom
 import { describe, expect, it } from 'vitest';
 import { Head } from '../src/internal/head/head.ts';
 import { TSDBQuerier } from '../src/internal/querier.ts';
+import { decodeSeries } from '../src/internal/wal/records.ts';
 import { drain, selectAll } from './helpers.ts';
 
 const H2 = 2 * 3600 * 1000;
@@ -105,30 +106,37 @@ describe('head', () => {
   });
 
   it('resolves label hash collisions', async () => {
-    const head = newHead();
+    // Every label set hashes alike.
+    const head = new Head({ chunkRange: H2, hashPairs: () => 42 });
     const a = Labels.from({ __name__: 'a' });
     const b = Labels.from({ __name__: 'b' });
-    Object.defineProperty(a, 'hash', { value: () => 42 });
-    Object.defineProperty(b, 'hash', { value: () => 42 });
+    // Same value under another name: a different label pair.
+    const c = Labels.from({ job: 'a' });
     const app = head.appender();
     const ra = app.append(0 as never, a, 0, 1, 1);
     const rb = app.append(0 as never, b, 0, 1, 2);
+    const rc = app.append(0 as never, c, 0, 1, 3);
     await app.commit();
-    expect(ra).not.toBe(rb);
+    expect(new Set([ra, rb, rc]).size).toBe(3);
     expect(head.lookup(a)?.ref).toBe(ra);
     expect(head.lookup(b)?.ref).toBe(rb);
+    expect(head.lookup(c)?.ref).toBe(rc);
+    expect(head.lookup(Labels.from({ __name__: 'a', job: 'a' }))).toBeUndefined();
     const q = new TSDBQuerier([head], 0, 10);
     expect((await selectAll(q)).map((s) => s.samples[0]![1])).toEqual([1, 2]);
+    expect((await selectAll(q, new Matcher('=', 'job', 'a'))).map((s) => s.samples[0]![1])).toEqual([3]);
   });
 
   it('keeps finding colliding series while others are created and truncated away', async () => {
-    const head = newHead();
     // Few distinct hashes for many label sets: long probe runs, removals from their middle.
-    const labels = Array.from({ length: 300 }, (_, i) => {
-      const l = Labels.from({ __name__: 'm', i: String(i) });
-      Object.defineProperty(l, 'hash', { value: () => (i % 7) * 2 ** 40 + (i % 3) });
-      return l;
+    const head = new Head({
+      chunkRange: H2,
+      hashPairs: (pairs, n) => {
+        const p = pairs[n - 1]!;
+        return (p % 7) * 2 ** 20 + (p % 3);
+      },
     });
+    const labels = Array.from({ length: 300 }, (_, i) => Labels.from({ __name__: 'm', i: String(i) }));
     const app = head.appender();
     for (let i = 0; i < labels.length; i++)
       app.append(0 as never, labels[i]!, 0, i % 2 === 0 ? 1000 : 5000, i);
@@ -207,6 +215,38 @@ describe('head', () => {
     expect(app.append(ref, l, 0, 2, 2)).toBe(ref);
     await app.commit();
     expect(head.numSeries).toBe(1);
+  });
+
+  it('logs each new series once, with its labels, also after series were truncated away', async () => {
+    const head = newHead();
+    const logged: { ref: number; labels: Labels }[] = [];
+    let samples = 0;
+    head.log = {
+      logCommit(series, _refs, _ts, _vs, n) {
+        if (series !== undefined) decodeSeries(series, logged);
+        samples += n;
+        return undefined;
+      },
+    };
+    const sets = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) =>
+        Labels.from({ __name__: `m${(from + i) % 3}`, id: String(from + i), ünï: `v${(from + i) % 5}` }),
+      );
+    let app = head.appender();
+    for (const l of sets(0, 40)) app.append(0 as never, l, 0, 1000, 1);
+    await app.commit();
+    // Half of them get a later sample; truncation drops the rest, freeing their label pairs.
+    app = head.appender();
+    for (const l of sets(0, 20)) app.append(0 as never, l, 0, 5000, 2);
+    await app.commit();
+    head.truncate(2000);
+    app = head.appender();
+    for (const l of [...sets(0, 20), ...sets(40, 60)]) app.append(0 as never, l, 0, 6000, 3);
+    await app.commit();
+    expect(samples).toBe(100);
+    expect(logged.map((s) => s.labels.toString())).toEqual([...sets(0, 40), ...sets(40, 60)].map(String));
+    for (const { ref, labels } of logged.slice(40))
+      expect(head.byRef.get(ref)?.labels.equals(labels)).toBe(true);
   });
 
   describe('matchers', () => {

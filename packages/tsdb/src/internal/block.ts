@@ -1,20 +1,11 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels, Matcher } from '@pyrometer/model';
 import { compareLabels, ValueType } from '@pyrometer/model';
 import type { ChunkView } from './chunk-meta.ts';
 import { ENCODING_XOR, XorAppender, xorSampleCount } from './chunkenc/xor.ts';
 import { ChunkFilesReader, ChunkFilesWriter } from './chunks/files.ts';
-import { writeFileAtomic } from './file-layer.ts';
+import { type FileLayer, nodeFiles, removeQuietly, writeFileAtomic, writeFileDurably } from './file-layer.ts';
 import { matchesLabels } from './head/head.ts';
 import { SAMPLES_PER_CHUNK } from './head/series.ts';
 import { type ChunkMetaIn, IndexReader } from './index/reader.ts';
@@ -49,10 +40,12 @@ export class Block implements QuerySource {
   readonly index: IndexReader;
   readonly chunks: ChunkFilesReader;
   tombstones: Tombstones;
+  readonly #files: FileLayer;
   #warnedEncoding = false;
 
-  constructor(dir: string) {
+  constructor(dir: string, files: FileLayer = nodeFiles) {
     this.dir = dir;
+    this.#files = files;
     const metaPath = join(dir, 'meta.json');
     this.meta = JSON.parse(readFileSync(metaPath, 'utf8')) as BlockMeta;
     if (this.meta.version !== 1)
@@ -174,15 +167,21 @@ export class Block implements QuerySource {
     return this.index.labelNames();
   }
 
-  /** Records deleted intervals for series matching `matchers` in the block's tombstones file. */
+  /**
+   * Records deleted intervals for series matching `matchers` in the block's tombstones file.
+   * When the file cannot be written, the block keeps the tombstones it had and this throws.
+   */
   delete(mint: number, maxt: number, matchers: readonly Matcher[]): number {
     let n = 0;
+    const stones: Tombstones = new Map([...this.tombstones].map(([ref, iv]) => [ref, [...iv]]));
     for (const id of postingsForMatchers(this.index, matchers)) {
       if (!matchesLabels(matchers, this.index.series(id))) continue;
-      addTombstone(this.tombstones, id, Math.max(mint, this.minTime), Math.min(maxt, this.maxTime - 1));
+      addTombstone(stones, id, Math.max(mint, this.minTime), Math.min(maxt, this.maxTime - 1));
       n++;
     }
-    if (n > 0) writeFileAtomic(join(this.dir, 'tombstones'), encodeTombstones(this.tombstones));
+    if (n === 0) return 0;
+    writeFileAtomic(this.#files, join(this.dir, 'tombstones'), encodeTombstones(stones));
+    this.tombstones = stones;
     return n;
   }
 }
@@ -198,13 +197,17 @@ export interface WriteBlockOptions {
   sources?: string[];
   parents?: BlockMeta[];
   ulid?: string;
+  /** Where the writes go (tests inject failures). */
+  files?: FileLayer;
 }
 
 /**
  * Writes the samples of [mint, maxt) from the given sources as a new block directory under
- * `parent`, built in a temporary directory and renamed into place once complete. Chunks that
- * lie wholly in range and have nothing deleted are copied byte for byte; the rest are
- * re-encoded. Returns the block's meta, or undefined when there was nothing to write.
+ * `parent`, built in a temporary directory, synced to disk and renamed into place once
+ * complete. Chunks that lie wholly in range and have nothing deleted are copied byte for
+ * byte; the rest are re-encoded. Returns the block's meta, or undefined when there was nothing
+ * to write. On a failure (a full disk) the temporary directory is removed and the error, which
+ * names the block and the step, is thrown: no part of the block is left visible.
  */
 export async function writeBlock(
   parent: string,
@@ -214,19 +217,64 @@ export async function writeBlock(
   options: WriteBlockOptions = {},
   slicer: TimeSlicer = new TimeSlicer(),
 ): Promise<BlockMeta | undefined> {
+  const files = options.files ?? nodeFiles;
   const all: SeriesChunks[] = [];
   for (const s of sources) for (const x of s) all.push(x);
   all.sort((a, b) => compareLabels(a.labels, b.labels));
   await slicer.maybeYield();
   const ulid = options.ulid ?? newUlid();
   const tmp = join(parent, `${ulid}.tmp-for-creation`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const writer = new ChunkFilesWriter(join(tmp, 'chunks'));
-  const series: IndexSeries[] = [];
+  const final = join(parent, ulid);
+  let step = 'creating its directory';
+  let writer: ChunkFilesWriter | undefined;
+  let renamed = false;
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    files.mkdir(tmp);
+    step = 'writing chunks';
+    writer = new ChunkFilesWriter(join(tmp, 'chunks'), files);
+    const series = await writeChunks(writer, all, mint, maxt, slicer);
+    writer.close();
+    if (series.list.length === 0) {
+      removeQuietly(tmp);
+      return undefined;
+    }
+    step = 'writing the index';
+    writeFileDurably(files, join(tmp, 'index'), await buildIndex(series.list, slicer));
+    step = 'writing tombstones';
+    writeFileDurably(files, join(tmp, 'tombstones'), encodeTombstones(new Map()));
+    step = 'writing meta.json';
+    const meta = blockMeta(ulid, mint, maxt, series.stats, options);
+    writeFileDurably(files, join(tmp, 'meta.json'), `${JSON.stringify(meta, null, '\t')}\n`);
+    step = 'syncing its directory';
+    files.syncDir(join(tmp, 'chunks'));
+    files.syncDir(tmp);
+    step = 'renaming it into place';
+    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
+    files.rename(tmp, final);
+    renamed = true;
+    step = `syncing ${parent}`;
+    files.syncDir(parent);
+    return meta;
+  } catch (err) {
+    writer?.abort();
+    removeQuietly(tmp);
+    // Renamed but not known to be durable: take it back rather than leave it half there.
+    if (renamed) removeQuietly(final);
+    const message = (err as Error).message;
+    throw new Error(`writing block ${ulid} failed while ${step}: ${message}`, { cause: err });
+  }
+}
+
+async function writeChunks(
+  writer: ChunkFilesWriter,
+  all: readonly SeriesChunks[],
+  mint: number,
+  maxt: number,
+  slicer: TimeSlicer,
+): Promise<{ list: IndexSeries[]; stats: BlockMeta['stats'] }> {
+  const list: IndexSeries[] = [];
   const stats = { numSamples: 0, numSeries: 0, numChunks: 0 };
-  let minT = Number.POSITIVE_INFINITY;
-  let maxT = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < all.length; ) {
     let j = i + 1;
     while (j < all.length && all[j]!.labels.equals(all[i]!.labels)) j++;
@@ -235,19 +283,20 @@ export async function writeBlock(
     const metas = writeSeriesChunks(writer, group, mint, maxt - 1, stats);
     await slicer.maybeYield();
     if (metas.length === 0) continue;
-    minT = Math.min(minT, metas[0]!.mint);
-    maxT = Math.max(maxT, metas[metas.length - 1]!.maxt);
-    series.push({ labels: group[0]!.labels, chunks: metas });
+    list.push({ labels: group[0]!.labels, chunks: metas });
     stats.numSeries++;
   }
-  writer.close();
-  if (series.length === 0) {
-    rmSync(tmp, { recursive: true, force: true });
-    return undefined;
-  }
-  writeFileSync(join(tmp, 'index'), await buildIndex(series, slicer));
-  writeFileSync(join(tmp, 'tombstones'), encodeTombstones(new Map()));
-  const meta: BlockMeta = {
+  return { list, stats };
+}
+
+function blockMeta(
+  ulid: string,
+  mint: number,
+  maxt: number,
+  stats: BlockMeta['stats'],
+  options: WriteBlockOptions,
+): BlockMeta {
+  return {
     ulid,
     minTime: options.parents === undefined ? mint : Math.min(...options.parents.map((p) => p.minTime)),
     maxTime: options.parents === undefined ? maxt : Math.max(...options.parents.map((p) => p.maxTime)),
@@ -263,11 +312,6 @@ export async function writeBlock(
     },
     version: 1,
   };
-  writeFileAtomic(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, '\t')}\n`);
-  const final = join(parent, ulid);
-  if (existsSync(final)) rmSync(final, { recursive: true, force: true });
-  renameSync(tmp, final);
-  return meta;
 }
 
 function writeSeriesChunks(

@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Appendable, Appender, Matcher, Queryable } from '@pyrometer/model';
-import { Block, type BlockMeta, writeBlock } from './block.ts';
+import { Block, type BlockMeta, type WriteBlockOptions, writeBlock } from './block.ts';
 import { ByteWriter } from './encoding.ts';
-import type { FileLayer } from './file-layer.ts';
+import { copyDirDurably, type FileLayer, nodeFiles, removeQuietly } from './file-layer.ts';
 import { Head, matchesLabels } from './head/head.ts';
 import { replayIntoHead } from './head/replay.ts';
 import { type HeadStats, headStats } from './head/stats.ts';
@@ -13,7 +13,7 @@ import type { SeriesChunks } from './series-set.ts';
 import { TimeSlicer } from './time-slicer.ts';
 import { addInterval } from './tombstones.ts';
 import { isUlid } from './ulid.ts';
-import { checkpoint } from './wal/checkpoint.ts';
+import { type CheckpointResult, checkpoint } from './wal/checkpoint.ts';
 import { encodeTombstones } from './wal/records.ts';
 import { type FsyncPolicy, Wal, type WalRepair } from './wal/wal.ts';
 
@@ -31,7 +31,10 @@ export interface TSDBOptions {
   fsync?: FsyncPolicy;
   /** Log lines about repairs and compactions; defaults to console.warn. */
   logger?: (message: string) => void;
-  /** File operations for the WAL (tests inject failures). */
+  /**
+   * The file operations every write goes through: WAL, checkpoints, blocks, tombstones,
+   * snapshots (tests inject failures such as a full disk).
+   */
   files?: FileLayer;
   /** Compact on its own once the head spans 1.5 block ranges (default true). */
   autoCompact?: boolean;
@@ -52,10 +55,16 @@ export class TSDB implements Queryable, Appendable {
   readonly walRepair: WalRepair | undefined;
   readonly metrics: TSDBMetricsState;
   blocks: Block[] = [];
+  readonly #files: FileLayer;
   #closed = false;
-  /** Compactions run one after another on this chain. */
+  /** Compactions, tombstone cleaning and snapshots run one after another on this chain. */
   #compactions: Promise<unknown> = Promise.resolve();
   #autoScheduled = false;
+  /** After failed automatic compactions, the next starts no earlier than this (Date.now()). */
+  #autoRetryAt = 0;
+  #autoBackoff = 0;
+  /** Failures already logged where they happened. */
+  readonly #logged = new WeakSet<Error>();
 
   constructor(dir: string, options: TSDBOptions = {}) {
     this.dir = dir;
@@ -68,6 +77,7 @@ export class TSDB implements Queryable, Appendable {
       fsync: options.fsync ?? 'never',
     };
     this.log = options.logger ?? ((m) => console.warn(m));
+    this.#files = options.files ?? nodeFiles;
     mkdirSync(dir, { recursive: true });
     this.head = new Head({ chunkRange: this.options.blockRange });
     this.metrics = new TSDBMetricsState(this);
@@ -78,17 +88,21 @@ export class TSDB implements Queryable, Appendable {
       compress: this.options.walCompression,
       segmentSize: this.options.walSegmentSize,
       fsync: this.options.fsync,
-      ...(options.files === undefined ? {} : { files: options.files }),
+      files: this.#files,
     };
     this.wal = new Wal(walDir, walOptions);
     this.head.log = this.wal;
     if (options.autoCompact ?? true) this.head.afterCommit = () => this.#maybeScheduleCompaction();
   }
 
-  /** Opens the blocks on disk again, removing leftovers and applying retention. */
-  reloadBlocks(): void {
+  /**
+   * Opens the blocks on disk again, removing leftovers and applying retention. Returns the
+   * names of block directories it could not open (they are left alone).
+   */
+  reloadBlocks(): string[] {
     const open = new Map(this.blocks.map((b) => [b.meta.ulid, b]));
     const blocks: Block[] = [];
+    const failed: string[] = [];
     for (const name of readdirSync(this.dir)) {
       const path = join(this.dir, name);
       if (name.endsWith('.tmp-for-creation') || name.endsWith('.tmp-for-deletion')) {
@@ -104,13 +118,15 @@ export class TSDB implements Queryable, Appendable {
       if (!existsSync(join(path, 'meta.json'))) {
         this.log(`tsdb: ignoring block ${path}: no meta.json (a half-written block?)`);
         this.metrics.corruptions++;
+        failed.push(name);
         continue;
       }
       try {
-        blocks.push(new Block(path));
+        blocks.push(new Block(path, this.#files));
       } catch (err) {
         this.log(`tsdb: ignoring block ${path}: ${(err as Error).message}`);
         this.metrics.corruptions++;
+        failed.push(name);
       }
     }
     // Blocks whose data another (compacted) block already holds are deleted.
@@ -122,6 +138,7 @@ export class TSDB implements Queryable, Appendable {
     const newest = this.blocks[this.blocks.length - 1];
     if (newest !== undefined && newest.maxTime > this.head.minValidTime)
       this.head.minValidTime = newest.maxTime;
+    return failed;
   }
 
   #applyRetention(): void {
@@ -156,11 +173,15 @@ export class TSDB implements Queryable, Appendable {
     try {
       // Renamed first so a crash never leaves a block half deleted under its own name.
       rmSync(tmp, { recursive: true, force: true });
-      renameSync(b.dir, tmp);
-      rmSync(tmp, { recursive: true, force: true });
+      this.#files.rename(b.dir, tmp);
     } catch (err) {
-      this.log(`tsdb: deleting block ${b.dir}: ${(err as Error).message}`);
+      // As Prometheus, a failed deletion fails the reload; the next reload tries again.
+      this.log(`tsdb: deleting block ${b.dir} failed, the next reload retries: ${(err as Error).message}`);
+      this.metrics.corruptions++;
+      return;
     }
+    // Once renamed the block is gone; what is left of the directory goes at the next reload.
+    removeQuietly(tmp);
   }
 
   /** Bytes in the WAL directory (segments and checkpoints). */
@@ -205,12 +226,16 @@ export class TSDB implements Queryable, Appendable {
    * Persists whole block ranges of the head once it spans one and a half of them (as
    * Prometheus), truncates the head and checkpoints the WAL, then merges blocks into larger
    * ranges and applies retention. The work yields to the event loop every few milliseconds.
+   * A failed write (a full disk) is logged and counted, leaves the head, the WAL and the
+   * blocks holding every sample, and rejects; the next call retries.
    */
   compact(): Promise<BlockMeta[]> {
-    const run = this.#compactions.then(
-      () => this.#compactOnce(),
-      () => this.#compactOnce(),
-    );
+    return this.#exclusive(() => this.#compactOnce());
+  }
+
+  // Runs `work` once everything queued before it on the compaction chain is done, failed or not.
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#compactions.then(work, work);
     this.#compactions = run;
     return run;
   }
@@ -219,13 +244,29 @@ export class TSDB implements Queryable, Appendable {
     return this.head.maxTime - this.head.minTime > (this.options.blockRange / 2) * 3;
   }
 
-  // As Prometheus, compaction starts on its own once the head spans 1.5 block ranges.
+  // As Prometheus, compaction starts on its own once the head spans 1.5 block ranges, and
+  // after a failure waits 1 s, doubling up to 1 min while failures go on: a full disk does not
+  // turn every commit into another failed attempt.
   #maybeScheduleCompaction(): void {
     if (this.#autoScheduled || this.#closed || !this.#needsHeadCompaction()) return;
+    if (Date.now() < this.#autoRetryAt) return;
     this.#autoScheduled = true;
     setImmediate(() => {
       this.#autoScheduled = false;
-      this.compact().catch((err: Error) => this.log(`tsdb: compaction failed: ${err.message}`));
+      this.compact().then(
+        () => {
+          this.#autoBackoff = 0;
+          this.#autoRetryAt = 0;
+        },
+        (err: Error) => {
+          this.#autoBackoff = Math.min(Math.max(2 * this.#autoBackoff, 1000), 60_000);
+          this.#autoRetryAt = Date.now() + this.#autoBackoff;
+          const what = this.#logged.has(err) ? '' : `: ${err.message}`;
+          this.log(
+            `tsdb: compaction failed${what}; retrying after ${this.#autoBackoff / 1000}s at the earliest`,
+          );
+        },
+      );
     });
   }
 
@@ -241,31 +282,61 @@ export class TSDB implements Queryable, Appendable {
     return written;
   }
 
-  /** Writes the head's samples in [mint, maxt) as a block, then drops them from the head and WAL. */
+  /**
+   * Writes the head's samples in [mint, maxt) as a block, then drops them from the head and
+   * WAL. Until the block is on disk and open, the head and WAL keep them: on a failure this
+   * throws with nothing dropped.
+   */
   async persistHead(mint: number, maxt: number): Promise<BlockMeta | undefined> {
     const start = performance.now();
     const slicer = new TimeSlicer();
-    const series = await this.head.collect(mint, maxt - 1, slicer);
-    const meta = await writeBlock(this.dir, [series], mint, maxt, {}, slicer);
-    this.metrics.compactions++;
+    const what = `persisting the head's samples in [${mint}, ${maxt}) failed; the head and WAL keep them`;
+    const collect = async () => [await this.head.collect(mint, maxt - 1, slicer)];
+    const meta = await this.#writeBlock(what, collect, this.dir, mint, maxt, {}, slicer);
     this.metrics.headCompactionSecondsSum += (performance.now() - start) / 1000;
     if (meta !== undefined)
       this.log(`tsdb: wrote block ${meta.ulid} [${mint}, ${maxt}) with ${meta.stats.numSamples} samples`);
-    this.reloadBlocks();
+    const unopened = this.reloadBlocks();
+    if (meta !== undefined && unopened.includes(meta.ulid)) {
+      this.metrics.compactionsFailed++;
+      throw this.#failed(`${what}: block ${meta.ulid} was written but cannot be opened`);
+    }
     await this.truncateHead(maxt, slicer);
     return meta;
   }
 
-  /** Drops head data before `mint` and checkpoints the WAL segments written so far. */
+  /**
+   * Drops head data before `mint` and checkpoints the WAL segments written so far. A failed
+   * checkpoint is logged, counted and thrown, and leaves the WAL as it was (replay skips what
+   * the blocks hold); the next checkpoint folds those segments in.
+   */
   async truncateHead(mint: number, slicer: TimeSlicer = new TimeSlicer()): Promise<void> {
     this.head.truncate(mint);
     if (this.#closed) return;
     const last = this.wal.writer.segment;
-    this.wal.writer.nextSegment();
     const head = this.head;
     const keep = (ref: number) => head.byRef.has(ref);
-    await checkpoint(join(this.dir, 'wal'), last, mint, keep, this.options.walCompression, slicer);
+    const { walCompression } = this.options;
     this.metrics.checkpoints++;
+    let result: CheckpointResult;
+    try {
+      this.wal.writer.nextSegment();
+      result = await checkpoint(join(this.dir, 'wal'), last, mint, keep, walCompression, slicer, this.#files);
+    } catch (err) {
+      this.metrics.checkpointsFailed++;
+      throw this.#failed(
+        `WAL checkpoint of segments up to ${last} failed; the segments stay and the next checkpoint includes them`,
+        err,
+      );
+    }
+    this.metrics.checkpointDeletions++;
+    if (result.deleteError !== undefined) {
+      this.metrics.checkpointDeletionsFailed++;
+      this.log(
+        `tsdb: deleting the WAL segments up to ${last} and older checkpoints failed; replay ignores them ` +
+          `and the next checkpoint retries: ${result.deleteError.message}`,
+      );
+    }
   }
 
   /** Leveled compaction: blocks inside one window of 3×, 9×, 27×, 81× the block range merge. */
@@ -294,73 +365,132 @@ export class TSDB implements Queryable, Appendable {
     return written;
   }
 
-  /** Writes one block holding every sample of `group` (tombstoned samples left out). */
+  /**
+   * Writes one block holding every sample of `group` (tombstoned samples left out), which
+   * replaces them. On a failure the blocks stay as they are and this throws.
+   */
   async mergeBlocks(group: Block[]): Promise<BlockMeta | undefined> {
     const mint = Math.min(...group.map((b) => b.minTime));
     const maxt = Math.max(...group.map((b) => b.maxTime));
     const slicer = new TimeSlicer();
-    const sources: SeriesChunks[][] = [];
-    for (const b of group) sources.push(await b.collect(mint, maxt - 1, slicer));
+    const collect = async () => {
+      const sources: SeriesChunks[][] = [];
+      for (const b of group) sources.push(await b.collect(mint, maxt - 1, slicer));
+      return sources;
+    };
     const options = {
       level: Math.max(...group.map((b) => b.meta.compaction.level)) + 1,
       sources: [...new Set(group.flatMap((b) => b.meta.compaction.sources))].sort(),
       parents: group.map((b) => b.meta),
     };
-    const meta = await writeBlock(this.dir, sources, mint, maxt, options, slicer);
-    this.metrics.compactions++;
+    const names = group.map((b) => b.meta.ulid).join(', ');
+    const what = `compacting blocks ${names} failed; they stay as they are`;
+    const meta = await this.#writeBlock(what, collect, this.dir, mint, maxt, options, slicer);
+    // As Prometheus: blocks whose every sample is deleted merge into nothing and go.
+    if (meta === undefined) for (const b of group) this.#deleteBlockDir(b);
     this.reloadBlocks();
     return meta;
+  }
+
+  // Collects and writes a block. Each counts as a compaction, as Prometheus's compactor counts
+  // its writes; a failed one (collect or write) is counted, logged as `what` failed, and thrown.
+  async #writeBlock(
+    what: string,
+    collect: () => Promise<SeriesChunks[][]>,
+    parent: string,
+    mint: number,
+    maxt: number,
+    options: WriteBlockOptions,
+    slicer: TimeSlicer,
+  ): Promise<BlockMeta | undefined> {
+    this.metrics.compactions++;
+    try {
+      const sources = await collect();
+      return await writeBlock(parent, sources, mint, maxt, { ...options, files: this.#files }, slicer);
+    } catch (err) {
+      this.metrics.compactionsFailed++;
+      throw this.#failed(what, err);
+    }
+  }
+
+  // Logs a failure once, as "tsdb: <what>: <cause>", and returns it to throw.
+  #failed(what: string, cause?: unknown): Error {
+    const err =
+      cause === undefined
+        ? new Error(`tsdb: ${what}`)
+        : new Error(`tsdb: ${what}: ${(cause as Error).message}`, { cause });
+    this.log(err.message);
+    this.#logged.add(err);
+    return err;
   }
 
   /** Deletes samples in [mint, maxt] of the series matching `matchers` (tombstones). */
   async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<void> {
     for (const b of this.blocks) if (b.minTime <= maxt && b.maxTime > mint) b.delete(mint, maxt, matchers);
     const stones = new Map<number, number[]>();
-    for (const [ref, s] of this.head.byRef) {
-      if (!matchesLabels(matchers, s.labels)) continue;
-      stones.set(ref, [mint, maxt]);
-      addInterval(this.head.tombstones, ref, mint, maxt);
-    }
-    if (stones.size > 0) {
-      const w = new ByteWriter();
-      encodeTombstones(w, stones);
-      this.wal.logRecords([w.bytes().slice()]);
-    }
+    for (const [ref, s] of this.head.byRef)
+      if (matchesLabels(matchers, s.labels)) stones.set(ref, [mint, maxt]);
+    if (stones.size === 0) return;
+    // Logged first: if the WAL cannot take them, the head does not hide samples a restart would bring back.
+    const w = new ByteWriter();
+    encodeTombstones(w, stones);
+    this.wal.logRecords([w.bytes().slice()]);
+    for (const ref of stones.keys()) addInterval(this.head.tombstones, ref, mint, maxt);
   }
 
-  /** Rewrites blocks that have tombstones without the deleted samples. */
-  async cleanTombstones(): Promise<BlockMeta[]> {
-    const out: BlockMeta[] = [];
-    const slicer = new TimeSlicer();
-    for (const b of [...this.blocks]) {
-      if (b.tombstones.size === 0) continue;
-      const series = await b.collect(b.minTime, b.maxTime - 1, slicer);
-      const { level, sources } = b.meta.compaction;
-      const meta = await writeBlock(
-        this.dir,
-        [series],
-        b.minTime,
-        b.maxTime,
-        { level, sources, parents: [b.meta] },
-        slicer,
-      );
-      if (meta !== undefined) out.push(meta);
-      else this.#deleteBlockDir(b);
-      this.reloadBlocks();
-    }
-    return out;
-  }
-
-  /** Copies every block and (optionally) the head, as a block, into `dir`. */
-  async snapshot(dir: string, withHead = true): Promise<void> {
-    mkdirSync(dir, { recursive: true });
-    for (const b of this.blocks) cpSync(b.dir, join(dir, b.meta.ulid), { recursive: true });
-    if (withHead && this.head.numSeries > 0) {
+  /**
+   * Rewrites blocks that have tombstones without the deleted samples. A block that cannot be
+   * rewritten (a full disk) stays as it is, with its tombstones; the failure is logged,
+   * counted as a failed compaction, and thrown.
+   */
+  cleanTombstones(): Promise<BlockMeta[]> {
+    return this.#exclusive(async () => {
+      const out: BlockMeta[] = [];
       const slicer = new TimeSlicer();
-      const { minTime, maxTime } = this.head;
-      const series = await this.head.collect(minTime, maxTime, slicer);
-      await writeBlock(dir, [series], minTime, maxTime + 1, {}, slicer);
-    }
+      for (const b of [...this.blocks]) {
+        if (b.tombstones.size === 0) continue;
+        const { level, sources } = b.meta.compaction;
+        const what = `rewriting block ${b.meta.ulid} without its deleted samples failed; it stays as it is`;
+        const collect = async () => [await b.collect(b.minTime, b.maxTime - 1, slicer)];
+        const options = { level, sources, parents: [b.meta] };
+        const meta = await this.#writeBlock(what, collect, this.dir, b.minTime, b.maxTime, options, slicer);
+        if (meta !== undefined) out.push(meta);
+        else this.#deleteBlockDir(b);
+        this.reloadBlocks();
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Copies every block and (optionally) the head, as a block, into `dir`. Each block appears
+   * there whole or not at all; on a failure (a full disk) what this call put in `dir` is
+   * removed, and the failure is logged and thrown.
+   */
+  snapshot(dir: string, withHead = true): Promise<void> {
+    return this.#exclusive(async () => {
+      const created = !existsSync(dir);
+      const added: string[] = [];
+      try {
+        this.#files.mkdir(dir);
+        for (const b of this.blocks) {
+          copyDirDurably(this.#files, b.dir, join(dir, b.meta.ulid));
+          added.push(join(dir, b.meta.ulid));
+        }
+        if (withHead && this.head.numSeries > 0) {
+          const slicer = new TimeSlicer();
+          const { minTime, maxTime } = this.head;
+          const collect = async () => [await this.head.collect(minTime, maxTime, slicer)];
+          const what = `snapshot into ${dir} failed while writing the head; what it had written there is removed`;
+          await this.#writeBlock(what, collect, dir, minTime, maxTime + 1, {}, slicer);
+        }
+      } catch (err) {
+        for (const path of added) removeQuietly(path);
+        if (created) removeQuietly(dir);
+        if (this.#logged.has(err as Error)) throw err;
+        throw this.#failed(`snapshot into ${dir} failed; what it had written there is removed`, err);
+      }
+    });
   }
 
   /** The head's cardinality for `/api/v1/status/tsdb`; `limit` caps each top list. */

@@ -19,9 +19,13 @@ export interface TSDBMetrics {
   prometheus_tsdb_wal_corruptions_total: number;
   prometheus_tsdb_wal_segment_current: number;
   prometheus_tsdb_checkpoint_creations_total: number;
+  prometheus_tsdb_checkpoint_creations_failed_total: number;
+  prometheus_tsdb_checkpoint_deletions_total: number;
+  prometheus_tsdb_checkpoint_deletions_failed_total: number;
   prometheus_tsdb_blocks_loaded: number;
   prometheus_tsdb_storage_blocks_bytes: number;
   prometheus_tsdb_compactions_total: number;
+  prometheus_tsdb_compactions_failed_total: number;
   prometheus_tsdb_symbol_table_size_bytes: number;
   prometheus_tsdb_time_retentions_total: number;
   prometheus_tsdb_size_retentions_total: number;
@@ -47,10 +51,14 @@ const HELP: Record<keyof TSDBMetrics, string> = {
   prometheus_tsdb_wal_corruptions_total: 'Total number of WAL corruptions.',
   prometheus_tsdb_wal_segment_current: 'Write log segment index that TSDB is currently writing to.',
   prometheus_tsdb_checkpoint_creations_total: 'Total number of checkpoint creations attempted.',
+  prometheus_tsdb_checkpoint_creations_failed_total: 'Total number of checkpoint creations that failed.',
+  prometheus_tsdb_checkpoint_deletions_total: 'Total number of checkpoint deletions attempted.',
+  prometheus_tsdb_checkpoint_deletions_failed_total: 'Total number of checkpoint deletions that failed.',
   prometheus_tsdb_blocks_loaded: 'Number of currently loaded data blocks.',
   prometheus_tsdb_storage_blocks_bytes:
     'The number of bytes that are currently used for local storage by all blocks.',
   prometheus_tsdb_compactions_total: 'Total number of compactions that were executed for the partition.',
+  prometheus_tsdb_compactions_failed_total: 'Total number of compactions that failed for the partition.',
   prometheus_tsdb_symbol_table_size_bytes: 'Size of symbol table in memory for loaded blocks.',
   prometheus_tsdb_time_retentions_total:
     'The number of times that blocks were deleted because the maximum time limit was exceeded.',
@@ -64,10 +72,17 @@ const HELP: Record<keyof TSDBMetrics, string> = {
 /** Counters the database keeps about itself; gauges are read from its state on demand. */
 export class TSDBMetricsState {
   readonly #db: TSDB;
+  /** Blocks written (head, leveled, tombstone cleaning, snapshot), failed ones included. */
   compactions = 0;
+  compactionsFailed = 0;
   /** Total time spent persisting the head into blocks. */
   headCompactionSecondsSum = 0;
+  /** Checkpoints attempted. */
   checkpoints = 0;
+  checkpointsFailed = 0;
+  /** Deletions of what a new checkpoint replaces (segments and the older checkpoint). */
+  checkpointDeletions = 0;
+  checkpointDeletionsFailed = 0;
   walCorruptions = 0;
   corruptions = 0;
   timeRetentions = 0;
@@ -101,9 +116,13 @@ export class TSDBMetricsState {
       prometheus_tsdb_wal_corruptions_total: this.walCorruptions,
       prometheus_tsdb_wal_segment_current: db.wal.writer.segment,
       prometheus_tsdb_checkpoint_creations_total: this.checkpoints,
+      prometheus_tsdb_checkpoint_creations_failed_total: this.checkpointsFailed,
+      prometheus_tsdb_checkpoint_deletions_total: this.checkpointDeletions,
+      prometheus_tsdb_checkpoint_deletions_failed_total: this.checkpointDeletionsFailed,
       prometheus_tsdb_blocks_loaded: db.blocks.length,
       prometheus_tsdb_storage_blocks_bytes: blocksBytes,
       prometheus_tsdb_compactions_total: this.compactions,
+      prometheus_tsdb_compactions_failed_total: this.compactionsFailed,
       prometheus_tsdb_symbol_table_size_bytes: db.blocks.reduce(
         (n, b) => n + b.index.symbols.reduce((m, s) => m + s.length, 0),
         0,

@@ -44,16 +44,29 @@ export class BitWriter {
   /** The low `n` bits of `v` (n <= 32), most significant first. */
   bits(v: number, n: number): void {
     this.lastWasByte = false;
-    while (n > 0) {
-      const byteIndex = this.bitLen >>> 3;
-      if (byteIndex >= this.cap) this.grow();
-      const free = 8 - (this.bitLen & 7);
-      const take = Math.min(free, n);
-      const chunk = (v >>> (n - take)) & ((1 << take) - 1);
-      this.bytes[this.base + byteIndex]! |= chunk << (free - take);
-      n -= take;
-      this.bitLen += take;
+    if (n === 0) return;
+    const pos = this.bitLen;
+    const off = pos & 7;
+    // More than 32 bits from the byte boundary do not fit one word: the high part first.
+    if (off + n > 32) {
+      const hiBits = n - 16;
+      this.bits(v >>> 16, hiBits);
+      this.bits(v & 0xffff, 16);
+      return;
     }
+    const last = (pos + n - 1) >>> 3;
+    if (last >= this.cap) this.grow();
+    // The bits, aligned to the top of a 32-bit word after the `off` bits already in the byte.
+    const word = ((v << (32 - n)) >>> off) >>> 0;
+    const b = this.bytes;
+    let i = this.base + (pos >>> 3);
+    // The first byte may hold earlier bits; the following ones are still zero.
+    b[i]! |= word >>> 24;
+    const end = this.base + last;
+    if (i < end) b[++i] = word >>> 16;
+    if (i < end) b[++i] = word >>> 8;
+    if (i < end) b[++i] = word;
+    this.bitLen = pos + n;
   }
 
   /** Bytes of the stream as Prometheus lays it out (the last one possibly partly filled). */

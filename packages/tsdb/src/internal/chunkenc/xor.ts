@@ -39,19 +39,21 @@ export class XorAppender extends BitWriter {
   numSamples = 0;
   /**
    * Where the last timestamp (at `tAt`) and the last delta (at `tAt + 1`) are kept: a
-   * standalone appender has its own two doubles; the head's series keep theirs in shared
-   * pages, so that a million series do not mean a million boxed doubles for V8 to collect.
+   * standalone appender has its own two doubles; the head keeps every series' in shared
+   * pages (arrays of doubles, as this one's, so that the code sees one kind of array).
    */
-  protected readonly tState: Float64Array;
-  protected readonly tAt: number;
+  protected tState: number[];
+  protected tAt: number;
   // The value's words as signed 32-bit integers: small integers V8 keeps in the object, where
-  // doubles would be boxes of their own.
-  #vHi = 0;
-  #vLo = 0;
-  #leading = 0xff;
-  #trailing = 0;
+  // doubles would be boxes of their own. Protected (as the timestamps' place is) so that a
+  // subclass can keep one appender's state elsewhere between appends (the head's series).
+  protected vHi = 0;
+  protected vLo = 0;
+  /** Leading and trailing zeros of the last XOR written; 0xff leading: none yet. */
+  protected leading = 0xff;
+  protected trailing = 0;
 
-  constructor(initialBytes = 32, tState: Float64Array = new Float64Array(2), tAt = 0) {
+  constructor(initialBytes = 32, tState: number[] = twoDoubles(), tAt = 0) {
     // The bit stream starts after the 2-byte sample count.
     super(initialBytes === 0 ? NO_BYTES : new Uint8Array(Math.max(initialBytes, 4)), 16);
     this.tState = tState;
@@ -60,11 +62,11 @@ export class XorAppender extends BitWriter {
 
   /** The high 32 bits of the last value appended (kept across `resetChunk`). */
   get lastHi(): number {
-    return this.#vHi >>> 0;
+    return this.vHi >>> 0;
   }
 
   get lastLo(): number {
-    return this.#vLo >>> 0;
+    return this.vLo >>> 0;
   }
 
   /**
@@ -75,8 +77,8 @@ export class XorAppender extends BitWriter {
     this.newBuffer(initialBytes);
     this.bitLen = 16;
     this.numSamples = 0;
-    this.#leading = 0xff;
-    this.#trailing = 0;
+    this.leading = 0xff;
+    this.trailing = 0;
   }
 
   /** Gives the stream a zeroed buffer of `size` bytes (at least 4), or none for 0. */
@@ -121,17 +123,12 @@ export class XorAppender extends BitWriter {
     } else {
       const delta = t - st[at]!;
       const dod = delta - st[at + 1]!;
+      // Each bucket's prefix and payload in one write.
       if (dod === 0) this.bit(0);
-      else if (fits(dod, 14)) {
-        this.bits(0b10, 2);
-        this.bits(dod & 0x3fff, 14);
-      } else if (fits(dod, 17)) {
-        this.bits(0b110, 3);
-        this.bits(dod & 0x1ffff, 17);
-      } else if (fits(dod, 20)) {
-        this.bits(0b1110, 4);
-        this.bits(dod & 0xfffff, 20);
-      } else {
+      else if (fits(dod, 14)) this.bits((0b10 << 14) | (dod & 0x3fff), 16);
+      else if (fits(dod, 17)) this.bits((0b110 << 17) | (dod & 0x1ffff), 20);
+      else if (fits(dod, 20)) this.bits((0b1110 << 20) | (dod & 0xfffff), 24);
+      else {
         this.bits(0b1111, 4);
         const dh = Math.floor(dod / TWO32);
         this.bits(dh >>> 0, 32);
@@ -141,37 +138,41 @@ export class XorAppender extends BitWriter {
       st[at + 1] = delta;
     }
     st[at] = t;
-    this.#vHi = hi | 0;
-    this.#vLo = lo | 0;
+    this.vHi = hi | 0;
+    this.vLo = lo | 0;
     this.numSamples = n + 1;
   }
 
   #writeValue(hi: number, lo: number): void {
-    const dh = (hi ^ this.#vHi) >>> 0;
-    const dl = (lo ^ this.#vLo) >>> 0;
+    const dh = (hi ^ this.vHi) >>> 0;
+    const dl = (lo ^ this.vLo) >>> 0;
     if (dh === 0 && dl === 0) {
       this.bit(0);
       return;
     }
-    this.bit(1);
     let leading = clz64(dh, dl);
     const trailing = ctz64(dh, dl);
     // The leading-zero count has 5 bits in the format.
     if (leading >= 32) leading = 31;
-    if (this.#leading !== 0xff && leading >= this.#leading && trailing >= this.#trailing) {
-      this.bit(0);
-      writeShifted(this, dh, dl, this.#trailing, 64 - this.#leading - this.#trailing);
+    if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
+      // Control bits 1 0: the previous window.
+      this.bits(0b10, 2);
+      writeShifted(this, dh, dl, this.trailing, 64 - this.leading - this.trailing);
       return;
     }
-    this.#leading = leading;
-    this.#trailing = trailing;
-    this.bit(1);
-    this.bits(leading, 5);
+    this.leading = leading;
+    this.trailing = trailing;
     const sig = 64 - leading - trailing;
-    // 64 significant bits do not fit 6 bits; the format stores them as 0.
-    this.bits(sig & 0x3f, 6);
+    // Control bits 1 1, the leading zeros in 5 bits and the significant bits in 6 (64 does not
+    // fit: the format stores it as 0), in one write.
+    this.bits((0b11 << 11) | (leading << 6) | (sig & 0x3f), 13);
     writeShifted(this, dh, dl, trailing, sig);
   }
+}
+
+// An array V8 keeps as unboxed doubles (filled with a fraction: zeros would make it integers).
+function twoDoubles(): number[] {
+  return new Array<number>(2).fill(0.5);
 }
 
 function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, sig: number): void {

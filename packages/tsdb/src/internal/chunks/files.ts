@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../crc32c.ts';
 import { ByteReader, ByteWriter } from '../encoding.ts';
+import { closeQuietly, type FileLayer, nodeFiles, writeFully } from '../file-layer.ts';
 
 /** Magic number at the start of a block's chunk segment file. */
 export const CHUNKS_MAGIC = 0x85bd40dd;
@@ -18,26 +19,35 @@ export function segmentFileName(dir: string, seq: number): string {
   return join(dir, String(seq + 1).padStart(6, '0'));
 }
 
-/** Writes chunks into `dir/000001`, `000002`, ...; each chunk is len, encoding, data, CRC. */
+/**
+ * Writes chunks into `dir/000001`, `000002`, ...; each chunk is len, encoding, data, CRC.
+ * Every file is synced to disk when it is complete. After a failed call, `abort()` closes
+ * what is open; the caller removes the directory.
+ */
 export class ChunkFilesWriter {
   readonly #dir: string;
+  readonly #files: FileLayer;
   readonly #maxSize: number;
   #seq = -1;
   #fd = -1;
+  /** Bytes of the current file, buffered ones included. */
   #size = 0;
+  /** Bytes of the current file already written. */
+  #written = 0;
   readonly #buf = new ByteWriter(1 << 20);
 
-  constructor(dir: string, maxSize = MAX_SEGMENT_SIZE) {
+  constructor(dir: string, files: FileLayer = nodeFiles, maxSize = MAX_SEGMENT_SIZE) {
     this.#dir = dir;
+    this.#files = files;
     this.#maxSize = maxSize;
-    mkdirSync(dir, { recursive: true });
+    files.mkdir(dir);
   }
 
   #cut(): void {
-    this.#flush();
-    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#finishFile();
     this.#seq++;
-    this.#fd = openSync(segmentFileName(this.#dir, this.#seq), 'w');
+    this.#fd = this.#files.open(segmentFileName(this.#dir, this.#seq), 'w');
+    this.#written = 0;
     const b = this.#buf;
     b.be32(CHUNKS_MAGIC);
     b.byte(1);
@@ -48,8 +58,22 @@ export class ChunkFilesWriter {
   }
 
   #flush(): void {
-    if (this.#buf.len > 0 && this.#fd >= 0) writeSync(this.#fd, this.#buf.bytes());
-    this.#buf.reset();
+    const b = this.#buf;
+    if (b.len > 0 && this.#fd >= 0) {
+      writeFully(this.#files, this.#fd, b.buf, 0, b.len, this.#written);
+      this.#written += b.len;
+    }
+    b.reset();
+  }
+
+  // Flushes, syncs and closes the current file, if one is open.
+  #finishFile(): void {
+    if (this.#fd < 0) return;
+    this.#flush();
+    this.#files.fsync(this.#fd);
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.#files.close(fd);
   }
 
   /** Appends a chunk and returns its reference. */
@@ -69,11 +93,17 @@ export class ChunkFilesWriter {
     return chunkRef(this.#seq, offset);
   }
 
+  /** Writes what is buffered and syncs the last file (an empty block still gets one). */
   close(): void {
-    if (this.#fd < 0) this.#cut();
-    this.#flush();
-    closeSync(this.#fd);
+    if (this.#seq < 0) this.#cut();
+    this.#finishFile();
+  }
+
+  /** Closes the open file without writing more, after a failure. */
+  abort(): void {
+    if (this.#fd >= 0) closeQuietly(this.#files, this.#fd);
     this.#fd = -1;
+    this.#buf.reset();
   }
 }
 

@@ -1,18 +1,24 @@
 import type { Appender, AppendOptions, FloatHistogram, Matcher, SeriesRef } from '@pyrometer/model';
 import { isStaleNaN, Labels, StorageError } from '@pyrometer/model';
+import { ByteWriter } from '../encoding.ts';
 import { type PostingsIndex, postingsForMatchers } from '../postings-for-matchers.ts';
 import type { QuerySource } from '../querier.ts';
 import { type SeriesChunks, withoutDeletedChunks } from '../series-set.ts';
 import type { TimeSlicer } from '../time-slicer.ts';
-import { MemPostings } from './postings.ts';
-import { MemSeries, SeriesSlots } from './series.ts';
+import { encodeSeriesEntry, RecordType } from '../wal/records.ts';
+import { hashPairs, MemPostings } from './postings.ts';
+import { MAXT, MemSeries, PENDING, SeriesStore, slotAt, VHI, VLO } from './series.ts';
 import { SeriesByHash, SeriesByRef } from './series-table.ts';
 
 /** Where committed data goes before the head applies it (the WAL); throws when it cannot. */
 export interface CommitLog {
-  /** Writes series records and samples `[0, n)`; resolves when durable per the fsync policy. */
+  /**
+   * Writes a series record (`series`, when there are new series: complete, type byte first)
+   * and samples `[0, n)`; resolves when durable per the fsync policy. The buffers are the
+   * caller's again when it returns.
+   */
   logCommit(
-    series: readonly MemSeries[],
+    series: Uint8Array | undefined,
     refs: Float64Array,
     ts: Float64Array,
     vs: Float64Array,
@@ -23,6 +29,8 @@ export interface CommitLog {
 export interface HeadOptions {
   /** Chunks never span a boundary of this range; also the block range (2h by default). */
   chunkRange: number;
+  /** For tests: replaces the hash of a label set's pair numbers (`hashPairs`), to make collisions. */
+  hashPairs?: typeof hashPairs;
 }
 
 export interface HeadCounters {
@@ -34,6 +42,9 @@ export interface HeadCounters {
   outOfOrderSamples: number;
   outOfBoundSamples: number;
 }
+
+// The most bytes of the series record buffer kept between commits.
+const UNLOGGED_KEEP = 1 << 20;
 
 const scratch = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
@@ -47,17 +58,26 @@ function valueWords(v: number): void {
 /** The in-memory block: every series with recent samples, its chunks, and the postings. */
 export class Head implements QuerySource {
   readonly options: HeadOptions;
-  readonly byRef = new SeriesByRef();
+  /** The series: slots whose state lives in pages of numbers (see `SeriesStore`). */
+  readonly store = new SeriesStore();
+  readonly byRef = new SeriesByRef(this.store);
   readonly #byHash = new SeriesByHash();
-  readonly #slots = new SeriesSlots();
   readonly postings = new MemPostings();
+  readonly #hashPairs: typeof hashPairs;
+  /** The label set being looked up: its labels, its pairs' numbers, how many pairs. */
+  #flat: readonly string[] = [];
+  readonly #pairs: number[] = [];
+  #n = 0;
   /** Deleted intervals per series ref, flat [mint, maxt, ...]. */
   readonly tombstones = new Map<number, number[]>();
   log: CommitLog | undefined;
   /** Called after every commit has been applied (the database schedules compaction). */
   afterCommit: (() => void) | undefined;
-  /** Series created but not yet in the log (e.g. a write failed); logged with the next commit. */
-  unlogged: MemSeries[] = [];
+  /**
+   * The series record of series created but not yet in the log, encoded as they are created
+   * (when there is a log); written with the next commit, or the one after if a write fails.
+   */
+  #unlogged = new ByteWriter(4096);
   /** Buffers a finished transaction left for the next one. */
   spareBuffers: AppendBuffers | undefined;
   nextRef = 1;
@@ -77,42 +97,104 @@ export class Head implements QuerySource {
 
   constructor(options: HeadOptions) {
     this.options = options;
+    this.#hashPairs = options.hashPairs ?? hashPairs;
   }
 
   get numSeries(): number {
     return this.byRef.size;
   }
 
+  /** The series with these labels, or undefined. */
   lookup(labels: Labels): MemSeries | undefined {
-    return this.#byHash.find(labels, labels.hash(), this.byRef);
+    const flat = labels.flat();
+    const slot = this.postings.find(flat, this.#pairs) ? this.#find(flat) : -1;
+    return slot < 0 ? undefined : new MemSeries(this.store, slot);
   }
 
-  /** A new series for labels that `lookup` did not find, under `ref` or the next free ref. */
-  create(labels: Labels, ref = 0): MemSeries {
-    if (labels.size === 0) throw new Error('tsdb: cannot append a series with an empty label set');
+  /**
+   * The slot of the series with these labels; when there is none, of a new one under `ref`
+   * (or the next free ref), which `log` has written to the WAL with the next commit.
+   */
+  getOrCreate(labels: Labels, ref = 0, log = true): number {
+    const flat = labels.flat();
+    // A label set with a pair the index lacks is new; otherwise its pairs' numbers identify it.
+    const known = this.postings.find(flat, this.#pairs);
+    const found = known ? this.#find(flat) : -1;
+    if (found >= 0) return found;
+    if (flat.length === 0) throw new Error('tsdb: cannot append a series with an empty label set');
     if (ref === 0) ref = this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    const interned = Labels.fromSortedFlat(this.postings.add(ref, labels.flat()));
-    const series = new MemSeries(ref, interned, this.#slots);
-    this.byRef.set(ref, series);
-    this.#byHash.add(labels.hash(), ref);
+    const interned = this.postings.add(ref, flat, this.#pairs);
+    const slot = this.store.alloc(ref, Labels.fromSortedFlat(interned));
+    this.byRef.set(ref, slot);
+    this.#byHash.add(this.#hashPairs(this.#pairs, flat.length >> 1), slot);
     this.counters.seriesCreated++;
-    return series;
+    if (log && this.log !== undefined) {
+      if (this.#unlogged.len === 0) this.#unlogged.byte(RecordType.Series);
+      encodeSeriesEntry(this.#unlogged, ref, interned);
+    }
+    return slot;
   }
+
+  // The slot of the series whose labels are `flat`, the numbers of whose pairs `#pairs`
+  // holds; -1 when there is none.
+  #find(flat: readonly string[]): number {
+    this.#flat = flat;
+    this.#n = flat.length >> 1;
+    const slot = this.#byHash.find(this.#hashPairs(this.#pairs, this.#n), this.#matches);
+    this.#flat = [];
+    return slot;
+  }
+
+  // Whether the series in `slot` has exactly the label set being looked up: its label strings
+  // are the index's interned ones, so comparing values with the pairs' is mostly pointer equality.
+  readonly #matches = (slot: number): boolean => {
+    const flat = this.store.labels(slot).flat();
+    const n = this.#n;
+    if (flat.length !== 2 * n) return false;
+    const names = this.#flat;
+    const pairs = this.#pairs;
+    for (let i = 0; i < n; i++) {
+      if (flat[2 * i + 1] !== this.postings.value(pairs[i]!) || flat[2 * i] !== names[2 * i]) return false;
+    }
+    return true;
+  };
 
   appender(): Appender {
     return new HeadAppender(this);
   }
 
+  /**
+   * Writes the pending series record and samples `[0, n)` to the log, if there is one; the
+   * series record is forgotten once written.
+   */
+  logCommit(refs: Float64Array, ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined {
+    const unlogged = this.#unlogged;
+    if (this.log === undefined || (n === 0 && unlogged.len === 0)) return undefined;
+    const durable = this.log.logCommit(unlogged.len > 0 ? unlogged.bytes() : undefined, refs, ts, vs, n);
+    // A transaction that created very many series leaves no very large buffer behind.
+    if (unlogged.buf.length > UNLOGGED_KEEP) this.#unlogged = new ByteWriter(UNLOGGED_KEEP);
+    else unlogged.reset();
+    return durable;
+  }
+
   /** Applies one sample straight to a series (replay, or a commit already logged). */
-  applySample(s: MemSeries, t: number, v: number): boolean {
+  applySample(slot: number, t: number, v: number): boolean {
+    return this.applyAt(slot, this.store.page(slot), slotAt(slot), t, v);
+  }
+
+  /** As `applySample`, for the series whose numbers are at `at` in `page` (`store.page(slot)`). */
+  applyAt(slot: number, page: number[], at: number, t: number, v: number): boolean {
     valueWords(v);
-    if (t <= s.maxt) {
-      if (t === s.maxt && words[1] === s.lastHi && words[0] === s.lastLo) return false;
+    const maxt = page[at + MAXT]!;
+    if (t <= maxt) {
+      if (t === maxt && words[1] === page[at + VHI]! >>> 0 && words[0] === page[at + VLO]! >>> 0)
+        return false;
       this.counters.outOfOrderSamples++;
       return false;
     }
-    if (s.appendSample(t, words[1]!, words[0]!, this.options.chunkRange)) this.counters.chunksCreated++;
+    if (this.store.appendSample(slot, page, at, t, words[1]!, words[0]!, this.options.chunkRange))
+      this.counters.chunksCreated++;
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
     this.counters.samplesAppended++;
@@ -125,15 +207,15 @@ export class Head implements QuerySource {
   }
 
   labelValues(name: string): Iterable<string> {
-    return this.postings.byName.get(name)?.keys() ?? [];
+    return this.postings.values(name);
   }
 
   labelNames(): Iterable<string> {
-    return this.postings.byName.keys();
+    return this.postings.names();
   }
 
   allPostings(): Uint32Array {
-    return this.postings.all.view();
+    return this.postings.all();
   }
 
   /** Series matching every matcher with samples in [mint, maxt], with their chunks. */
@@ -141,14 +223,17 @@ export class Head implements QuerySource {
     const out: SeriesChunks[] = [];
     if (mint > this.maxTime || maxt < this.minTime) return out;
     const refs = postingsForMatchers(this.#index, matchers);
+    const store = this.store;
     for (const ref of refs) {
-      const s = this.byRef.get(ref);
-      if (s === undefined || !matchesLabels(matchers, s.labels)) continue;
-      const chunks = s.chunksIn(mint, maxt);
+      const slot = this.byRef.slotOf(ref);
+      if (slot < 0) continue;
+      const labels = store.labels(slot);
+      if (!matchesLabels(matchers, labels)) continue;
+      const chunks = store.chunksIn(slot, mint, maxt);
       if (chunks.length === 0) continue;
       const deleted = this.tombstones.get(ref);
       const part = withoutDeletedChunks(
-        deleted === undefined ? { labels: s.labels, chunks } : { labels: s.labels, chunks, deleted },
+        deleted === undefined ? { labels, chunks } : { labels, chunks, deleted },
       );
       if (part !== undefined) out.push(part);
     }
@@ -158,13 +243,15 @@ export class Head implements QuerySource {
   /** Every series with chunks in [mint, maxt], for compaction; yields between series. */
   async collect(mint: number, maxt: number, slicer: TimeSlicer): Promise<SeriesChunks[]> {
     const out: SeriesChunks[] = [];
+    const store = this.store;
     let n = 0;
-    for (const s of this.byRef.values()) {
-      const chunks = s.chunksIn(mint, maxt);
+    for (const slot of this.byRef.slots()) {
+      const chunks = store.chunksIn(slot, mint, maxt);
       if (chunks.length > 0) {
-        const deleted = this.tombstones.get(s.ref);
+        const labels = store.labels(slot);
+        const deleted = this.tombstones.get(store.ref(slot));
         const part = withoutDeletedChunks(
-          deleted === undefined ? { labels: s.labels, chunks } : { labels: s.labels, chunks, deleted },
+          deleted === undefined ? { labels, chunks } : { labels, chunks, deleted },
         );
         if (part !== undefined) out.push(part);
       }
@@ -177,12 +264,22 @@ export class Head implements QuerySource {
   matchingLabels(mint: number, maxt: number, matchers: readonly Matcher[]): Labels[] {
     const refs = postingsForMatchers(this.#index, matchers);
     const out: Labels[] = [];
+    const store = this.store;
     for (const ref of refs) {
-      const s = this.byRef.get(ref);
-      if (s === undefined || !matchesLabels(matchers, s.labels)) continue;
-      if (s.maxt >= mint && s.minTime <= maxt) out.push(s.labels);
+      const slot = this.byRef.slotOf(ref);
+      if (slot < 0) continue;
+      const labels = store.labels(slot);
+      if (!matchesLabels(matchers, labels)) continue;
+      if (store.maxt(slot) >= mint && store.minTime(slot) <= maxt) out.push(labels);
     }
     return out;
+  }
+
+  /** The number of chunks of all series. */
+  chunkCount(): number {
+    let n = 0;
+    for (const slot of this.byRef.slots()) n += this.store.chunkCount(slot);
+    return n;
   }
 
   readonly #index: PostingsIndex = {
@@ -197,22 +294,28 @@ export class Head implements QuerySource {
 
   /** Drops chunks that end before `mint` and series left without chunks. */
   truncate(mint: number): void {
-    const dead = new Set<number>();
+    const store = this.store;
+    const dead = new Map<number, number>();
     let newMin = Number.POSITIVE_INFINITY;
-    for (const [ref, s] of this.byRef) {
-      const before = s.chunkCount;
-      const empty = s.truncateBefore(mint) && s.pendingMaxt === Number.NEGATIVE_INFINITY;
-      this.counters.chunksRemoved += before - s.chunkCount;
-      if (empty) dead.add(ref);
-      else if (s.minTime < newMin) newMin = s.minTime;
+    for (const slot of this.byRef.slots()) {
+      const before = store.chunkCount(slot);
+      const empty = store.truncateBefore(slot, mint) && store.pendingMaxt(slot) === Number.NEGATIVE_INFINITY;
+      this.counters.chunksRemoved += before - store.chunkCount(slot);
+      if (empty) dead.set(store.ref(slot), slot);
+      else {
+        const min = store.minTime(slot);
+        if (min < newMin) newMin = min;
+      }
     }
-    for (const ref of dead) {
-      const s = this.byRef.get(ref)!;
+    for (const [ref, slot] of dead) {
+      const flat = store.labels(slot).flat();
+      // Its pairs are all in the index until `postings.delete` below.
+      this.postings.find(flat, this.#pairs);
+      this.#byHash.remove(this.#hashPairs(this.#pairs, flat.length >> 1), slot);
       this.byRef.delete(ref);
-      this.#byHash.remove(s.labels.hash(), ref);
-      this.#slots.free(s.slot);
+      store.free(slot);
     }
-    if (dead.size > 0) this.postings.delete(dead);
+    if (dead.size > 0) this.postings.delete(new Set(dead.keys()));
     this.counters.seriesRemoved += dead.size;
     this.minTime = newMin;
     if (this.byRef.size === 0) this.maxTime = Number.NEGATIVE_INFINITY;
@@ -230,8 +333,8 @@ export interface AppendBuffers {
   refs: Float64Array;
   ts: Float64Array;
   vs: Float64Array;
-  /** The series of each pending sample, so commit needs no second lookup. */
-  series: (MemSeries | undefined)[];
+  /** The slot of each pending sample's series, so commit needs no second lookup. */
+  slots: Int32Array;
 }
 
 // A transaction of at most this many samples gives its buffers to the next one.
@@ -261,41 +364,44 @@ class HeadAppender implements Appender {
     if (typeof value !== 'number') throw new Error('tsdb: native histograms are not supported yet');
     const head = this.#head;
     // As Prometheus: a ref the head handed out is trusted without comparing labels.
-    let s = ref !== 0 ? head.byRef.get(ref) : undefined;
-    if (s === undefined) {
-      s = head.lookup(labels);
-      if (s === undefined) {
-        s = head.create(labels);
-        head.unlogged.push(s);
-      }
-    }
+    let slot = ref !== 0 ? head.byRef.slotOf(ref) : -1;
+    const byRef = slot >= 0;
+    if (!byRef) slot = head.getOrCreate(labels);
     if (t < this.#minValid) {
       head.counters.outOfBoundSamples++;
       throw new StorageError('out-of-bounds', `sample at ${t} is before ${this.#minValid}`);
     }
-    const pending = s.pendingMaxt;
-    const newest = Math.max(pending, s.maxt);
+    const store = head.store;
+    const page = store.page(slot);
+    const at = slotAt(slot);
+    const pending = page[at + PENDING]!;
+    const newest = Math.max(pending, page[at + MAXT]!);
     if (t <= newest) {
       if (t === newest) {
         valueWords(value);
         // As Prometheus: the same sample again is accepted and dropped.
-        const same = pending === Number.NEGATIVE_INFINITY && words[1] === s.lastHi && words[0] === s.lastLo;
-        if (same) return s.ref as SeriesRef;
-        throw new StorageError('duplicate-sample', `${s.labels.toString()} at ${t}`);
+        const same =
+          pending === Number.NEGATIVE_INFINITY &&
+          words[1] === page[at + VHI]! >>> 0 &&
+          words[0] === page[at + VLO]! >>> 0;
+        if (same) return store.ref(slot) as SeriesRef;
+        throw new StorageError('duplicate-sample', `${store.labels(slot).toString()} at ${t}`);
       }
       head.counters.outOfOrderSamples++;
-      throw new StorageError('out-of-order', `${s.labels.toString()} at ${t}, newest is ${newest}`);
+      throw new StorageError('out-of-order', `${store.labels(slot).toString()} at ${t}, newest is ${newest}`);
     }
-    s.pendingMaxt = t;
-    this.#push(s, t, value);
-    return s.ref as SeriesRef;
+    page[at + PENDING] = t;
+    const sref = byRef ? ref : (store.ref(slot) as SeriesRef);
+    this.#push(slot, sref, t, value);
+    return sref;
   }
 
   storedLabels(ref: SeriesRef): Labels | undefined {
-    return this.#head.byRef.get(ref)?.labels;
+    const slot = this.#head.byRef.slotOf(ref);
+    return slot < 0 ? undefined : this.#head.store.labels(slot);
   }
 
-  #push(s: MemSeries, t: number, v: number): void {
+  #push(slot: number, ref: number, t: number, v: number): void {
     let buf = this.#buf;
     const n = this.#n;
     if (buf === undefined) {
@@ -303,22 +409,18 @@ class HeadAppender implements Appender {
         refs: new Float64Array(1024),
         ts: new Float64Array(1024),
         vs: new Float64Array(1024),
-        series: [],
+        slots: new Int32Array(1024),
       };
       this.#head.spareBuffers = undefined;
       this.#buf = buf;
     } else if (n === buf.refs.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
       buf.refs = grow(buf.refs);
       buf.ts = grow(buf.ts);
       buf.vs = grow(buf.vs);
+      buf.slots = grow(buf.slots);
     }
-    buf.refs[n] = s.ref;
-    buf.series[n] = s;
+    buf.refs[n] = ref;
+    buf.slots[n] = slot;
     buf.ts[n] = t;
     buf.vs[n] = v;
     this.#n = n + 1;
@@ -328,11 +430,8 @@ class HeadAppender implements Appender {
   #release(): void {
     const buf = this.#buf;
     if (buf === undefined) return;
-    const series = buf.series;
-    for (let i = 0; i < this.#n; i++) {
-      series[i]!.pendingMaxt = Number.NEGATIVE_INFINITY;
-      series[i] = undefined;
-    }
+    const store = this.#head.store;
+    for (let i = 0; i < this.#n; i++) store.setPendingMaxt(buf.slots[i]!, Number.NEGATIVE_INFINITY);
     this.#n = 0;
     this.#buf = undefined;
     if (buf.refs.length <= SPARE_MAX) this.#head.spareBuffers = buf;
@@ -344,29 +443,22 @@ class HeadAppender implements Appender {
     const buf = this.#buf;
     let durable: Promise<void> | undefined;
     try {
-      if (head.log !== undefined && (n > 0 || head.unlogged.length > 0)) {
-        durable = head.log.logCommit(
-          head.unlogged,
-          buf?.refs ?? NO_SAMPLES,
-          buf?.ts ?? NO_SAMPLES,
-          buf?.vs ?? NO_SAMPLES,
-          n,
-        );
-        head.unlogged = [];
-      }
+      durable = head.logCommit(buf?.refs ?? NO_SAMPLES, buf?.ts ?? NO_SAMPLES, buf?.vs ?? NO_SAMPLES, n);
     } catch (err) {
       this.#release();
       throw err;
     }
     if (buf !== undefined) {
-      const series = buf.series;
+      const store = head.store;
+      const slots = buf.slots;
       const ts = buf.ts;
       const vs = buf.vs;
       for (let i = 0; i < n; i++) {
-        const s = series[i]!;
-        series[i] = undefined;
-        s.pendingMaxt = Number.NEGATIVE_INFINITY;
-        head.applySample(s, ts[i]!, vs[i]!);
+        const slot = slots[i]!;
+        const page = store.page(slot);
+        const at = slotAt(slot);
+        page[at + PENDING] = Number.NEGATIVE_INFINITY;
+        head.applyAt(slot, page, at, ts[i]!, vs[i]!);
       }
       this.#n = 0;
       this.#release();
@@ -378,4 +470,10 @@ class HeadAppender implements Appender {
   rollback(): void {
     this.#release();
   }
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }

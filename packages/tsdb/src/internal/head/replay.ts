@@ -3,7 +3,6 @@ import { addInterval } from '../tombstones.ts';
 import { decodeSeries, decodeTombstones, RecordType, SampleBatch } from '../wal/records.ts';
 import { replayWal, type WalRepair } from '../wal/wal.ts';
 import type { Head } from './head.ts';
-import type { MemSeries } from './series.ts';
 
 /**
  * Rebuilds the head from the WAL in `walDir` (checkpoint, then segments): series records
@@ -12,19 +11,23 @@ import type { MemSeries } from './series.ts';
  * repaired, if anything.
  */
 export function replayIntoHead(head: Head, walDir: string): WalRepair | undefined {
-  // WAL refs of series whose labels were already known under another ref.
-  const alias = new Map<number, MemSeries>();
+  // WAL refs of series whose labels were already known under another ref, to their slots.
+  const alias = new Map<number, number>();
   const batch = new SampleBatch();
   const seriesOut: { ref: number; labels: Labels }[] = [];
   const minValid = head.minValidTime;
+  const slotOf = (ref: number): number => {
+    const slot = head.byRef.slotOf(ref);
+    return slot >= 0 ? slot : (alias.get(ref) ?? -1);
+  };
   const { repair } = replayWal(walDir, (rec) => {
     switch (rec[0]) {
       case RecordType.Series: {
         seriesOut.length = 0;
         decodeSeries(rec, seriesOut);
         for (const { ref, labels } of seriesOut) {
-          const series = head.lookup(labels) ?? head.create(labels, ref);
-          if (series.ref !== ref) alias.set(ref, series);
+          const slot = head.getOrCreate(labels, ref, false);
+          if (head.store.ref(slot) !== ref) alias.set(ref, slot);
         }
         break;
       }
@@ -35,8 +38,8 @@ export function replayIntoHead(head: Head, walDir: string): WalRepair | undefine
           // Samples a block already holds (a crash between compaction and checkpoint).
           if (t < minValid) continue;
           const ref = batch.refs[i]!;
-          const s = head.byRef.get(ref) ?? alias.get(ref);
-          if (s !== undefined) head.applySample(s, t, batch.vs[i]!);
+          const slot = slotOf(ref);
+          if (slot >= 0) head.applySample(slot, t, batch.vs[i]!);
         }
         break;
       }
@@ -44,9 +47,10 @@ export function replayIntoHead(head: Head, walDir: string): WalRepair | undefine
         const stones = new Map<number, number[]>();
         decodeTombstones(rec, stones);
         for (const [ref, iv] of stones) {
-          const s = head.byRef.get(ref) ?? alias.get(ref);
-          if (s === undefined) continue;
-          for (let i = 0; i < iv.length; i += 2) addInterval(head.tombstones, s.ref, iv[i]!, iv[i + 1]!);
+          const slot = slotOf(ref);
+          if (slot < 0) continue;
+          const into = head.store.ref(slot);
+          for (let i = 0; i < iv.length; i += 2) addInterval(head.tombstones, into, iv[i]!, iv[i + 1]!);
         }
         break;
       }

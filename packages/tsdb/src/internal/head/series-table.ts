@@ -1,59 +1,71 @@
-import type { Labels } from '@pyrometer/model';
-import type { MemSeries } from './series.ts';
+import { MemSeries, type SeriesStore } from './series.ts';
 
 const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
 
 /**
- * The head's series by ref. Refs are handed out densely from 1 (by us and by Prometheus), so
- * they index pages of a plain array: a lookup is two loads, with no hashing and no per-entry
- * object. Refs beyond 32 bits (never seen in practice) go to a Map.
+ * The head's series by ref, as slots of its `SeriesStore`. Refs are handed out densely from 1
+ * (by us and by Prometheus), so they index pages of an Int32Array (slot + 1, 0 for none): a
+ * lookup is two loads, with no hashing and no per-entry object. Refs beyond 32 bits (never
+ * seen in practice) go to a Map.
  */
 export class SeriesByRef {
-  readonly #pages: (MemSeries | undefined)[][] = [];
-  readonly #big = new Map<number, MemSeries>();
+  readonly #store: SeriesStore;
+  readonly #pages: (Int32Array | undefined)[] = [];
+  readonly #big = new Map<number, number>();
   #size = 0;
+
+  constructor(store: SeriesStore) {
+    this.#store = store;
+  }
 
   get size(): number {
     return this.#size;
   }
 
-  get(ref: number): MemSeries | undefined {
+  /** The slot of series `ref`, or -1. */
+  slotOf(ref: number): number {
     if (ref >>> 0 === ref) {
       const page = this.#pages[ref >>> PAGE_BITS];
-      return page === undefined ? undefined : page[ref & PAGE_MASK];
+      return page === undefined ? -1 : page[ref & PAGE_MASK]! - 1;
     }
-    return this.#big.get(ref);
+    return this.#big.get(ref) ?? -1;
+  }
+
+  /** A view of series `ref`, or undefined. */
+  get(ref: number): MemSeries | undefined {
+    const slot = this.slotOf(ref);
+    return slot < 0 ? undefined : new MemSeries(this.#store, slot);
   }
 
   has(ref: number): boolean {
-    return this.get(ref) !== undefined;
+    return this.slotOf(ref) >= 0;
   }
 
-  /** Adds a series under a ref that holds none. */
-  set(ref: number, s: MemSeries): void {
+  /** Puts a series (its slot) under a ref that holds none. */
+  set(ref: number, slot: number): void {
     if (ref >>> 0 === ref) {
       const p = ref >>> PAGE_BITS;
       let page = this.#pages[p];
       if (page === undefined) {
-        while (this.#pages.length < p) this.#pages.push(undefined as never);
-        page = new Array<MemSeries | undefined>(PAGE_SIZE).fill(undefined);
+        while (this.#pages.length < p) this.#pages.push(undefined);
+        page = new Int32Array(PAGE_SIZE);
         this.#pages[p] = page;
       }
-      if (page[ref & PAGE_MASK] === undefined) this.#size++;
-      page[ref & PAGE_MASK] = s;
+      if (page[ref & PAGE_MASK] === 0) this.#size++;
+      page[ref & PAGE_MASK] = slot + 1;
       return;
     }
     if (!this.#big.has(ref)) this.#size++;
-    this.#big.set(ref, s);
+    this.#big.set(ref, slot);
   }
 
   delete(ref: number): boolean {
     if (ref >>> 0 === ref) {
       const page = this.#pages[ref >>> PAGE_BITS];
-      if (page === undefined || page[ref & PAGE_MASK] === undefined) return false;
-      page[ref & PAGE_MASK] = undefined;
+      if (page === undefined || page[ref & PAGE_MASK] === 0) return false;
+      page[ref & PAGE_MASK] = 0;
       this.#size--;
       return true;
     }
@@ -62,18 +74,23 @@ export class SeriesByRef {
     return true;
   }
 
-  /** Every series in ref order (refs beyond 32 bits last); live, as a Map's iterator is. */
-  *values(): Generator<MemSeries> {
+  /** Every series' slot in ref order (refs beyond 32 bits last); live, as a Map's iterator is. */
+  *slots(): Generator<number> {
     const pages = this.#pages;
     for (let p = 0; p < pages.length; p++) {
       const page = pages[p];
       if (page === undefined) continue;
       for (let i = 0; i < PAGE_SIZE; i++) {
-        const s = page[i];
-        if (s !== undefined) yield s;
+        const v = page[i]!;
+        if (v !== 0) yield v - 1;
       }
     }
     yield* this.#big.values();
+  }
+
+  /** Every series in ref order, as views. */
+  *values(): Generator<MemSeries> {
+    for (const slot of this.slots()) yield new MemSeries(this.#store, slot);
   }
 
   *[Symbol.iterator](): Generator<[number, MemSeries]> {
@@ -82,93 +99,89 @@ export class SeriesByRef {
 }
 
 /**
- * Series by labels hash: open addressing with linear probing over typed arrays (the low 32
- * bits of the hash and the ref), so the table is two allocations whatever its size and a
- * probe touches no series object unless the hash matches. Equal hashes of different label
- * sets (collisions) simply occupy further slots; `find` compares the labels.
+ * Series slots by a 32-bit hash of their labels: open addressing with linear probing over
+ * one typed array (each entry the hash and the slot, side by side: a probe is one cache line),
+ * so the table is one allocation whatever its size and a probe touches no series unless the
+ * hash matches. Equal hashes of different label sets
+ * (collisions) simply occupy further entries; the caller's `matches` tells them apart.
  */
 export class SeriesByHash {
-  #hashes = new Uint32Array(1024);
-  /** 0 marks an empty slot (no series has ref 0). */
-  #refs = new Float64Array(1024);
+  /** Entries of two int32s: the hash, and the slot + 1 (0 marks an empty entry). */
+  #entries = new Int32Array(2 * 1024);
   #mask = 1023;
   #count = 0;
 
-  find(labels: Labels, hash: number, byRef: SeriesByRef): MemSeries | undefined {
-    const lo = hash >>> 0;
-    const hashes = this.#hashes;
-    const refs = this.#refs;
+  /** The first slot stored under `hash` that `matches` accepts, or -1. */
+  find(hash: number, matches: (slot: number) => boolean): number {
+    const h = hash | 0;
+    const e = this.#entries;
     const mask = this.#mask;
-    for (let i = mix(lo) & mask; ; i = (i + 1) & mask) {
-      const ref = refs[i]!;
-      if (ref === 0) return undefined;
-      if (hashes[i] === lo) {
-        const s = byRef.get(ref);
-        if (s?.labels.equals(labels)) return s;
-      }
+    for (let i = mix(h) & mask; ; i = (i + 1) & mask) {
+      const v = e[2 * i + 1]!;
+      if (v === 0) return -1;
+      if (e[2 * i] === h && matches(v - 1)) return v - 1;
     }
   }
 
-  add(hash: number, ref: number): void {
+  add(hash: number, slot: number): void {
     if (2 * (this.#count + 1) > this.#mask + 1) this.#grow();
-    this.#insert(hash >>> 0, ref);
+    this.#insert(hash | 0, slot + 1);
     this.#count++;
   }
 
-  #insert(lo: number, ref: number): void {
+  #insert(h: number, v: number): void {
+    const e = this.#entries;
     const mask = this.#mask;
-    let i = mix(lo) & mask;
-    while (this.#refs[i] !== 0) i = (i + 1) & mask;
-    this.#hashes[i] = lo;
-    this.#refs[i] = ref;
+    let i = mix(h) & mask;
+    while (e[2 * i + 1] !== 0) i = (i + 1) & mask;
+    e[2 * i] = h;
+    e[2 * i + 1] = v;
   }
 
   #grow(): void {
-    const hashes = this.#hashes;
-    const refs = this.#refs;
-    const size = 2 * hashes.length;
-    this.#hashes = new Uint32Array(size);
-    this.#refs = new Float64Array(size);
-    this.#mask = size - 1;
-    for (let i = 0; i < refs.length; i++) if (refs[i] !== 0) this.#insert(hashes[i]!, refs[i]!);
+    const old = this.#entries;
+    this.#entries = new Int32Array(2 * old.length);
+    this.#mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.#insert(old[i]!, old[i + 1]!);
   }
 
-  /** Removes the entry of `ref` (stored under `hash`); backward-shift keeps probes unbroken. */
-  remove(hash: number, ref: number): void {
-    const lo = hash >>> 0;
-    const hashes = this.#hashes;
-    const refs = this.#refs;
+  /** Removes the entry of `slot` (stored under `hash`); backward-shift keeps probes unbroken. */
+  remove(hash: number, slot: number): void {
+    const h = hash | 0;
+    const v = slot + 1;
+    const e = this.#entries;
     const mask = this.#mask;
-    let i = mix(lo) & mask;
+    let i = mix(h) & mask;
     for (; ; i = (i + 1) & mask) {
-      if (refs[i] === ref) break;
-      if (refs[i] === 0) {
+      if (e[2 * i + 1] === v) break;
+      if (e[2 * i + 1] === 0) {
         // Not under that hash (a label set whose hash changed would be a bug elsewhere):
-        // find the ref anywhere rather than keep a stale entry.
-        i = refs.indexOf(ref);
+        // find the slot anywhere rather than keep a stale entry.
+        i = -1;
+        for (let j = 0; j <= mask; j++) if (e[2 * j + 1] === v) i = j;
         if (i < 0) return;
         break;
       }
     }
     this.#count--;
-    // Close the gap: move back any later entry of the run whose home slot is not in (i, j].
+    // Close the gap: move back any later entry of the run whose home is not in (i, j].
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      if (refs[j] === 0) break;
-      const home = mix(hashes[j]!) & mask;
+      if (e[2 * j + 1] === 0) break;
+      const home = mix(e[2 * j]!) & mask;
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
       if (between) continue;
-      hashes[i] = hashes[j]!;
-      refs[i] = refs[j]!;
+      e[2 * i] = e[2 * j]!;
+      e[2 * i + 1] = e[2 * j + 1]!;
       i = j;
     }
-    refs[i] = 0;
-    hashes[i] = 0;
+    e[2 * i] = 0;
+    e[2 * i + 1] = 0;
   }
 }
 
-// The labels hash is well mixed already; this spreads it again so that hashes which agree in
+// The hash is well mixed already; this spreads it again so that hashes which agree in
 // their low bits (e.g. chosen by an adversary, or folded) still land apart.
 function mix(x: number): number {
   return Math.imul(x ^ (x >>> 16), 0x45d9f3b) ^ (x >>> 15);

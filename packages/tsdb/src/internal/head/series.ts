@@ -6,6 +6,7 @@ import { XorAppender } from '../chunkenc/xor.ts';
 export const SAMPLES_PER_CHUNK = 120;
 
 const NO_CHUNKS: ClosedChunk[] = [];
+const NO_BYTES = new Uint8Array(0);
 
 export interface ClosedChunk {
   mint: number;
@@ -14,67 +15,71 @@ export interface ClosedChunk {
   count: number;
 }
 
-// Per-series doubles in a slot of a `SeriesSlots` page: the XOR appender's last timestamp and
-// delta (0, 1), then the open chunk's min time, the newest committed timestamp, when the
-// open chunk must be cut, and the newest pending timestamp.
+// The head keeps no object per series (a million objects are what V8's collector spends its
+// time on): a series is a slot, whose state is 11 numbers in a page of 4096 slots. A page is
+// a plain array of doubles, on V8's heap, rather than a typed array: V8 starts a full
+// collection after every 64 MiB of typed-array memory allocated (off its heap, "external"),
+// while pages on its heap only count towards its much larger old-generation limit, and arrays
+// of doubles are not scanned when marking.
+//
+// The XOR appender's last timestamp and delta (0 and 1, where XorAppender keeps them; the last
+// timestamp is also the newest committed one, -Infinity before the first sample), the open
+// chunk's min time, when the open chunk must be cut, the newest pending timestamp, the ref:
+export const MAXT = 0;
 const HEAD_MINT = 2;
-const MAXT = 3;
-const NEXT_AT = 4;
-const PENDING = 5;
-const STRIDE = 6;
+const NEXT_AT = 3;
+export const PENDING = 4;
+const REF = 5;
+// The open chunk's bit length (20 bits) and sample count (8 bits: at most 240); the last XOR's
+// leading and trailing zeros (8 and 7 bits) and flags (7 bits); the last value's words as
+// int32s; the open chunk's slab region.
+const BITS_COUNT = 6;
+const ZEROS_FLAGS = 7;
+export const VHI = 8;
+export const VLO = 9;
+const REGION = 10;
+const STRIDE = 11;
+// Flags: the region's size class in the low 5 bits (NO_REGION: none, or an array of its own),
+// whether the open chunk exists (not before the first sample, nor after truncation), and
+// BitWriter's `lastWasByte`.
+const CLASS_MASK = 0x1f;
+const NO_REGION = 0x1f;
+const HAS_HEAD = 0x20;
+const LAST_WAS_BYTE = 0x40;
+
 const PAGE_BITS = 12;
 const PAGE_SLOTS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SLOTS - 1;
 
-/**
- * The head's store of per-series doubles: pages of typed arrays that never move, so a series
- * keeps a reference to its page. Freed slots are reused by new series.
- */
-export class SeriesSlots {
-  /** The open chunks' bytes of the same series. */
-  readonly chunks = new ChunkSlabs();
-  readonly #pages: Float64Array[] = [];
-  readonly #free: number[] = [];
-  #next = 0;
-
-  alloc(): number {
-    const slot = this.#free.pop() ?? this.#next++;
-    if (slot >>> PAGE_BITS === this.#pages.length) this.#pages.push(new Float64Array(PAGE_SLOTS * STRIDE));
-    const page = this.page(slot);
-    const at = this.offset(slot);
-    page[at] = 0;
-    page[at + 1] = 0;
-    page[at + HEAD_MINT] = 0;
-    page[at + MAXT] = Number.NEGATIVE_INFINITY;
-    page[at + NEXT_AT] = 0;
-    page[at + PENDING] = Number.NEGATIVE_INFINITY;
-    return slot;
-  }
-
-  free(slot: number): void {
-    this.#free.push(slot);
-  }
-
-  page(slot: number): Float64Array {
-    return this.#pages[slot >>> PAGE_BITS]!;
-  }
-
-  offset(slot: number): number {
-    return (slot & (PAGE_SLOTS - 1)) * STRIDE;
-  }
+/** Where slot `slot`'s numbers start in its page (`SeriesStore.page`): MAXT, PENDING, VHI... */
+export function slotAt(slot: number): number {
+  return (slot & PAGE_MASK) * STRIDE;
 }
 
-// The head's open chunks live in regions of shared slabs, by size class (32 to 512 bytes),
-// instead of a typed array each: V8 spends some 200 bytes of heap on every small typed array,
-// far more than the chunk itself. Larger chunks (rare) get an array of their own.
+/**
+ * An array of `n` numbers V8 keeps unboxed, as doubles: filled with a fraction, as filling
+ * with an integer would make it an array of small integers.
+ */
+function doubles(n: number): number[] {
+  return new Array<number>(n).fill(0.5);
+}
+
+// The head's open chunks live in regions of shared slabs, by size class (32 bytes to 8 KiB,
+// more than a chunk of 240 samples can take), instead of a typed array each: V8 spends some
+// 200 bytes of heap on every small typed array, far more than the chunk itself. Classes grow
+// by half (32, 48, 64, 96, ...), so a region is on average some 17% larger than its chunk.
 const SLAB_BYTES = 64 * 1024;
-const MIN_REGION = 32;
-const CLASSES = 5;
-const MAX_REGION = MIN_REGION << (CLASSES - 1);
+const REGION_SIZES = [32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192];
+const CLASSES = REGION_SIZES.length;
 
 function classOf(size: number): number {
   let c = 0;
-  while (MIN_REGION << c < size) c++;
+  while (REGION_SIZES[c]! < size) c++;
   return c;
+}
+
+function regionSize(c: number): number {
+  return REGION_SIZES[c]!;
 }
 
 /** Regions of slabs for the open chunks of one head; freed regions are reused. */
@@ -98,16 +103,17 @@ export class ChunkSlabs {
     const handle = free.pop();
     if (handle !== undefined) {
       const off = handle % SLAB_BYTES;
-      this.#slabs[c]![Math.floor(handle / SLAB_BYTES)]!.fill(0, off, off + (MIN_REGION << c));
+      this.#slabs[c]![Math.floor(handle / SLAB_BYTES)]!.fill(0, off, off + regionSize(c));
       return handle;
     }
     const slabs = this.#slabs[c]!;
-    if (this.#fresh[c]! === SLAB_BYTES) {
+    const size = regionSize(c);
+    if (this.#fresh[c]! + size > SLAB_BYTES) {
       slabs.push(new Uint8Array(SLAB_BYTES));
       this.#fresh[c] = 0;
     }
     const off = this.#fresh[c]!;
-    this.#fresh[c] = off + (MIN_REGION << c);
+    this.#fresh[c] = off + size;
     return (slabs.length - 1) * SLAB_BYTES + off;
   }
 
@@ -121,29 +127,66 @@ export class ChunkSlabs {
 }
 
 /**
- * A series in the head: its closed chunks, and the chunk being appended to, which is the
- * series object itself (one object per series instead of three keeps the head small). Its
- * timestamps live in the head's `SeriesSlots`.
+ * The XOR appender of the head: one for all series, loaded with a slot's state before an
+ * append and saved back after, its bytes a region of the slabs.
  */
-export class MemSeries extends XorAppender {
-  readonly ref: number;
-  readonly labels: Labels;
-  readonly slot: number;
-  readonly #slabs: ChunkSlabs;
-  /** The slab region holding the open chunk, or -1 when its bytes are an array of its own. */
+class ChunkCursor extends XorAppender {
+  readonly #store: SeriesStore;
+  #page: number[] = doubles(STRIDE);
+  #slot = -1;
+  /** The slab region holding the open chunk, or -1 when it has none or an array of its own. */
   #region = -1;
-  /** Shared empty list until the first chunk is closed (most series in a short head have none). */
-  closed: ClosedChunk[] = NO_CHUNKS;
-  /** Whether the open chunk exists (false before the first sample and after truncation). */
+  #class = NO_REGION;
   hasHead = false;
 
-  constructor(ref: number, labels: Labels, slots: SeriesSlots) {
-    const slot = slots.alloc();
-    super(0, slots.page(slot), slots.offset(slot));
-    this.ref = ref;
-    this.labels = labels;
-    this.slot = slot;
-    this.#slabs = slots.chunks;
+  constructor(store: SeriesStore) {
+    super(0);
+    this.#store = store;
+  }
+
+  /** Loads the state of `slot`, whose numbers are at `at` in `page`. */
+  load(slot: number, page: number[], at: number): void {
+    const store = this.#store;
+    this.tState = page;
+    this.tAt = at;
+    this.#page = page;
+    this.#slot = slot;
+    const bc = page[at + BITS_COUNT]! | 0;
+    this.bitLen = bc & 0xfffff;
+    this.numSamples = bc >>> 20;
+    const zf = page[at + ZEROS_FLAGS]! | 0;
+    this.leading = zf & 0xff;
+    this.trailing = (zf >>> 8) & 0x7f;
+    const flags = zf >>> 15;
+    this.vHi = page[at + VHI]! | 0;
+    this.vLo = page[at + VLO]! | 0;
+    this.hasHead = (flags & HAS_HEAD) !== 0;
+    this.lastWasByte = (flags & LAST_WAS_BYTE) !== 0;
+    const c = flags & CLASS_MASK;
+    this.#class = c;
+    if (c !== NO_REGION) {
+      const handle = page[at + REGION]!;
+      this.#region = handle;
+      this.bytes = store.slabs.slab(c, handle);
+      this.base = handle % SLAB_BYTES;
+      this.cap = regionSize(c);
+    } else {
+      this.#region = -1;
+      this.bytes = store.ownChunks.get(slot) ?? NO_BYTES;
+      this.base = 0;
+      this.cap = this.bytes.length;
+    }
+  }
+
+  save(): void {
+    const page = this.#page;
+    const at = this.tAt;
+    const flags = this.#class | (this.hasHead ? HAS_HEAD : 0) | (this.lastWasByte ? LAST_WAS_BYTE : 0);
+    page[at + BITS_COUNT] = this.bitLen | (this.numSamples << 20);
+    page[at + ZEROS_FLAGS] = this.leading | (this.trailing << 8) | (flags << 15);
+    page[at + VHI] = this.vHi;
+    page[at + VLO] = this.vLo;
+    page[at + REGION] = this.#region;
   }
 
   protected override newBuffer(size: number): void {
@@ -152,126 +195,213 @@ export class MemSeries extends XorAppender {
     else this.#takeRegion(classOf(Math.max(size, 4)));
   }
 
+  // Moves the chunk to a region of the next class, or beyond the largest to an array of its own.
   protected override grow(): void {
-    const want = Math.max(16, this.cap * 2);
     const bytes = this.bytes;
     const base = this.base;
     const cap = this.cap;
     const region = this.#region;
-    const c = classOf(cap);
-    if (want > MAX_REGION) {
+    const c = this.#class;
+    if (region < 0 || c + 1 >= CLASSES) {
       super.grow();
       this.#region = -1;
+      this.#class = NO_REGION;
+      this.#store.ownChunks.set(this.#slot, this.bytes);
     } else {
-      this.#takeRegion(classOf(want));
+      this.#takeRegion(c + 1);
       this.bytes.set(bytes.subarray(base, base + cap), this.base);
     }
-    if (region >= 0) this.#slabs.give(c, region);
+    if (region >= 0) this.#store.slabs.give(c, region);
   }
 
   #takeRegion(c: number): void {
-    const handle = this.#slabs.take(c);
+    const slabs = this.#store.slabs;
+    const handle = slabs.take(c);
     this.#region = handle;
-    this.bytes = this.#slabs.slab(c, handle);
+    this.#class = c;
+    this.bytes = slabs.slab(c, handle);
     this.base = handle % SLAB_BYTES;
-    this.cap = MIN_REGION << c;
+    this.cap = regionSize(c);
   }
 
   #giveBack(): void {
-    if (this.#region < 0) return;
-    this.#slabs.give(classOf(this.cap), this.#region);
+    if (this.#region >= 0) this.#store.slabs.give(this.#class, this.#region);
+    else if (this.bytes.length > 0) this.#store.ownChunks.delete(this.#slot);
     this.#region = -1;
+    this.#class = NO_REGION;
   }
 
-  /** Min time of the open chunk. */
-  get headMint(): number {
-    return this.tState[this.tAt + HEAD_MINT]!;
+  /** Gives up the open chunk's bytes: for a slot being freed. */
+  release(): void {
+    this.#giveBack();
+    this.bytes = NO_BYTES;
+    this.save();
+  }
+}
+
+/**
+ * The head's series, each a slot: its ref, labels, closed chunks and open chunk. Freed slots
+ * are reused by new series. Pages never move, so `page(slot)` stays valid.
+ */
+export class SeriesStore {
+  readonly slabs = new ChunkSlabs();
+  /** Open chunks too big for a slab region (none in practice: see REGION_SIZES). */
+  readonly ownChunks = new Map<number, Uint8Array>();
+  readonly #pages: number[][] = [];
+  readonly #labels: (Labels | undefined)[][] = [];
+  /** Closed chunks, oldest first; undefined until the first chunk is closed. */
+  readonly #closed: (ClosedChunk[] | undefined)[][] = [];
+  readonly #free: number[] = [];
+  #next = 0;
+  readonly #cursor = new ChunkCursor(this);
+
+  alloc(ref: number, labels: Labels): number {
+    const slot = this.#free.pop() ?? this.#next++;
+    const p = slot >>> PAGE_BITS;
+    if (p === this.#pages.length) {
+      this.#pages.push(doubles(PAGE_SLOTS * STRIDE));
+      this.#labels.push(new Array<Labels | undefined>(PAGE_SLOTS).fill(undefined));
+      this.#closed.push(new Array<ClosedChunk[] | undefined>(PAGE_SLOTS).fill(undefined));
+    }
+    const page = this.#pages[p]!;
+    const at = slotAt(slot);
+    page[at + MAXT] = Number.NEGATIVE_INFINITY;
+    page[at + 1] = 0;
+    page[at + HEAD_MINT] = 0;
+    page[at + NEXT_AT] = 0;
+    page[at + PENDING] = Number.NEGATIVE_INFINITY;
+    page[at + REF] = ref;
+    page[at + BITS_COUNT] = 0;
+    page[at + ZEROS_FLAGS] = 0xff | (NO_REGION << 15);
+    page[at + VHI] = 0;
+    page[at + VLO] = 0;
+    page[at + REGION] = -1;
+    this.#labels[p]![slot & PAGE_MASK] = labels;
+    return slot;
   }
 
-  set headMint(t: number) {
-    this.tState[this.tAt + HEAD_MINT] = t;
+  free(slot: number): void {
+    this.#cursor.load(slot, this.page(slot), slotAt(slot));
+    this.#cursor.release();
+    this.#labels[slot >>> PAGE_BITS]![slot & PAGE_MASK] = undefined;
+    this.#closed[slot >>> PAGE_BITS]![slot & PAGE_MASK] = undefined;
+    this.#free.push(slot);
   }
 
-  /** Timestamp of the newest sample (committed), or -Infinity when none. */
-  get maxt(): number {
-    return this.tState[this.tAt + MAXT]!;
+  /** The page of the slot's numbers; index it from `slotAt(slot)` (MAXT, PENDING, VHI, VLO). */
+  page(slot: number): number[] {
+    return this.#pages[slot >>> PAGE_BITS]!;
   }
 
-  set maxt(t: number) {
-    this.tState[this.tAt + MAXT] = t;
+  ref(slot: number): number {
+    return this.#pages[slot >>> PAGE_BITS]![slotAt(slot) + REF]!;
   }
 
-  /** When the head chunk must be cut (end of its chunk range or the predicted end). */
-  get nextAt(): number {
-    return this.tState[this.tAt + NEXT_AT]!;
+  labels(slot: number): Labels {
+    return this.#labels[slot >>> PAGE_BITS]![slot & PAGE_MASK]!;
   }
 
-  set nextAt(t: number) {
-    this.tState[this.tAt + NEXT_AT] = t;
+  /** Timestamp of the newest committed sample, or -Infinity when none. */
+  maxt(slot: number): number {
+    return this.page(slot)[slotAt(slot) + MAXT]!;
   }
 
-  /** Newest timestamp appended in an open transaction (not yet committed). */
-  get pendingMaxt(): number {
-    return this.tState[this.tAt + PENDING]!;
+  /** Newest timestamp appended in an open transaction (not yet committed), or -Infinity. */
+  pendingMaxt(slot: number): number {
+    return this.page(slot)[slotAt(slot) + PENDING]!;
   }
 
-  set pendingMaxt(t: number) {
-    this.tState[this.tAt + PENDING] = t;
+  setPendingMaxt(slot: number, t: number): void {
+    this.page(slot)[slotAt(slot) + PENDING] = t;
   }
 
-  get minTime(): number {
-    const first = this.closed[0];
+  #hasHead(slot: number): boolean {
+    return ((this.page(slot)[slotAt(slot) + ZEROS_FLAGS]! >>> 15) & HAS_HEAD) !== 0;
+  }
+
+  #closedOf(slot: number): ClosedChunk[] {
+    return this.#closed[slot >>> PAGE_BITS]![slot & PAGE_MASK] ?? NO_CHUNKS;
+  }
+
+  minTime(slot: number): number {
+    const first = this.#closedOf(slot)[0];
     if (first !== undefined) return first.mint;
-    return this.hasHead ? this.headMint : Number.POSITIVE_INFINITY;
+    return this.#hasHead(slot) ? this.page(slot)[slotAt(slot) + HEAD_MINT]! : Number.POSITIVE_INFINITY;
   }
 
-  /** Appends a sample already validated in order; returns true when a chunk was started. */
-  appendSample(t: number, hi: number, lo: number, chunkRange: number): boolean {
+  chunkCount(slot: number): number {
+    return this.#closedOf(slot).length + (this.#hasHead(slot) ? 1 : 0);
+  }
+
+  /**
+   * Appends a sample already validated in order to the series in `slot`, whose numbers are at
+   * `fa` in page `f`; returns true when a chunk was started.
+   */
+  appendSample(
+    slot: number,
+    f: number[],
+    fa: number,
+    t: number,
+    hi: number,
+    lo: number,
+    chunkRange: number,
+  ): boolean {
+    const c = this.#cursor;
+    c.load(slot, f, fa);
     let cut = false;
-    if (this.hasHead) {
-      if (this.numSamples === SAMPLES_PER_CHUNK / 4) {
-        this.nextAt = predictChunkEnd(this.headMint, this.maxt, this.nextAt);
+    if (c.hasHead) {
+      if (c.numSamples === SAMPLES_PER_CHUNK / 4) {
+        f[fa + NEXT_AT] = predictChunkEnd(f[fa + HEAD_MINT]!, f[fa + MAXT]!, f[fa + NEXT_AT]!);
       }
-      if (t >= this.nextAt || this.numSamples >= 2 * SAMPLES_PER_CHUNK) {
-        this.#closeHead();
-        this.resetChunk(32);
-        this.headMint = t;
-        this.nextAt = rangeEnd(t, chunkRange);
+      if (t >= f[fa + NEXT_AT]! || c.numSamples >= 2 * SAMPLES_PER_CHUNK) {
+        this.#closeHead(slot, c, f, fa);
         cut = true;
       }
     } else {
-      this.resetChunk(32);
-      this.hasHead = true;
-      this.headMint = t;
-      this.nextAt = rangeEnd(t, chunkRange);
+      c.hasHead = true;
       cut = true;
     }
-    this.appendBits(t, hi, lo);
-    this.maxt = t;
+    if (cut) {
+      // 48 bytes hold some 10 samples of a steady series (Go's chunks start with 128).
+      c.resetChunk(48);
+      f[fa + HEAD_MINT] = t;
+      f[fa + NEXT_AT] = rangeEnd(t, chunkRange);
+    }
+    // Sets the last timestamp, MAXT.
+    c.appendBits(t, hi, lo);
+    c.save();
     return cut;
   }
 
-  #closeHead(): void {
-    if (this.closed === NO_CHUNKS) this.closed = [];
-    const bytes = this.chunkBytes().slice();
-    this.closed.push({ mint: this.headMint, maxt: this.maxt, bytes, count: this.numSamples });
+  #closeHead(slot: number, c: ChunkCursor, f: number[], fa: number): void {
+    const page = this.#closed[slot >>> PAGE_BITS]!;
+    let closed = page[slot & PAGE_MASK];
+    if (closed === undefined) page[slot & PAGE_MASK] = closed = [];
+    const bytes = c.chunkBytes().slice();
+    closed.push({ mint: f[fa + HEAD_MINT]!, maxt: f[fa + MAXT]!, bytes, count: c.numSamples });
   }
 
   /** Chunks overlapping [mint, maxt], oldest first, as a consistent snapshot. */
-  chunksIn(mint: number, maxt: number, out: ChunkView[] = []): ChunkView[] {
-    for (const c of this.closed) {
+  chunksIn(slot: number, mint: number, maxt: number, out: ChunkView[] = []): ChunkView[] {
+    for (const c of this.#closedOf(slot)) {
       if (c.maxt >= mint && c.mint <= maxt)
         out.push({ mint: c.mint, maxt: c.maxt, bytes: c.bytes, byteLength: c.bytes.length, count: c.count });
     }
-    if (this.hasHead && this.maxt >= mint && this.headMint <= maxt) {
+    const f = this.page(slot);
+    const fa = slotAt(slot);
+    if (this.#hasHead(slot) && f[fa + MAXT]! >= mint && f[fa + HEAD_MINT]! <= maxt) {
+      const c = this.#cursor;
+      c.load(slot, this.page(slot), slotAt(slot));
       // A copy: the open chunk's region is reused once the chunk moves or is cut.
-      const bytes = this.chunkBytes().slice();
+      const bytes = c.chunkBytes().slice();
+      const count = c.numSamples;
+      c.save();
       out.push({
-        mint: this.headMint,
-        maxt: this.maxt,
+        mint: f[fa + HEAD_MINT]!,
+        maxt: f[fa + MAXT]!,
         bytes,
         byteLength: bytes.length,
-        count: this.numSamples,
+        count,
         open: true,
       });
     }
@@ -279,19 +409,63 @@ export class MemSeries extends XorAppender {
   }
 
   /** Drops closed chunks that end before `mint`; true when the series is left empty. */
-  truncateBefore(mint: number): boolean {
+  truncateBefore(slot: number, mint: number): boolean {
+    const page = this.#closed[slot >>> PAGE_BITS]!;
+    let closed = page[slot & PAGE_MASK] ?? NO_CHUNKS;
     let drop = 0;
-    while (drop < this.closed.length && this.closed[drop]!.maxt < mint) drop++;
-    if (drop > 0) this.closed = drop === this.closed.length ? NO_CHUNKS : this.closed.slice(drop);
-    if (this.hasHead && this.maxt < mint && this.closed.length === 0) {
-      this.hasHead = false;
-      this.resetChunk(0);
+    while (drop < closed.length && closed[drop]!.maxt < mint) drop++;
+    if (drop > 0) {
+      closed = drop === closed.length ? NO_CHUNKS : closed.slice(drop);
+      page[slot & PAGE_MASK] = closed === NO_CHUNKS ? undefined : closed;
     }
-    return this.closed.length === 0 && !this.hasHead;
+    const hasHead = this.#hasHead(slot);
+    if (hasHead && this.maxt(slot) < mint && closed.length === 0) {
+      const c = this.#cursor;
+      c.load(slot, this.page(slot), slotAt(slot));
+      c.hasHead = false;
+      c.resetChunk(0);
+      c.save();
+      return true;
+    }
+    return closed.length === 0 && !hasHead;
+  }
+}
+
+/**
+ * A series of the head as code outside the head sees it: a view of its slot, valid while the
+ * series is in the head.
+ */
+export class MemSeries {
+  readonly ref: number;
+  readonly slot: number;
+  readonly #store: SeriesStore;
+
+  constructor(store: SeriesStore, slot: number) {
+    this.#store = store;
+    this.slot = slot;
+    this.ref = store.ref(slot);
+  }
+
+  get labels(): Labels {
+    return this.#store.labels(this.slot);
+  }
+
+  /** Timestamp of the newest sample (committed), or -Infinity when none. */
+  get maxt(): number {
+    return this.#store.maxt(this.slot);
+  }
+
+  get minTime(): number {
+    return this.#store.minTime(this.slot);
   }
 
   get chunkCount(): number {
-    return this.closed.length + (this.hasHead ? 1 : 0);
+    return this.#store.chunkCount(this.slot);
+  }
+
+  /** Chunks overlapping [mint, maxt], oldest first, as a consistent snapshot. */
+  chunksIn(mint: number, maxt: number, out: ChunkView[] = []): ChunkView[] {
+    return this.#store.chunksIn(this.slot, mint, maxt, out);
   }
 }
 

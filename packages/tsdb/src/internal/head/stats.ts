@@ -28,19 +28,21 @@ export function headStats(head: Head, limit = 10): HeadStats {
   const memory: StatEntry[] = [];
   const pairs: StatEntry[] = [];
   let numLabelPairs = 0;
-  for (const [name, values] of head.postings.byName) {
-    valueCounts.push({ name, value: values.size });
-    let bytes = 0;
-    for (const [value, list] of values) {
-      numLabelPairs++;
-      bytes += Buffer.byteLength(value) * list.length;
-      pairs.push({ name: `${name}=${value}`, value: list.length });
-      if (name === '__name__') byMetric.push({ name: value, value: list.length });
-    }
+  const byName = new Map<string, { values: number; bytes: number }>();
+  for (const [name, value, count] of head.postings.pairs()) {
+    numLabelPairs++;
+    let entry = byName.get(name);
+    if (entry === undefined) byName.set(name, (entry = { values: 0, bytes: 0 }));
+    entry.values++;
+    entry.bytes += Buffer.byteLength(value) * count;
+    pairs.push({ name: `${name}=${value}`, value: count });
+    if (name === '__name__') byMetric.push({ name: value, value: count });
+  }
+  for (const [name, { values, bytes }] of byName) {
+    valueCounts.push({ name, value: values });
     memory.push({ name, value: bytes });
   }
-  let chunkCount = 0;
-  for (const s of head.byRef.values()) chunkCount += s.chunkCount;
+  const chunkCount = head.chunkCount();
   const top = (entries: StatEntry[]) =>
     entries.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)).slice(0, limit);
   return {

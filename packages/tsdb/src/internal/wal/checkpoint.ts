@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Labels } from '@pyrometer/model';
 import { ByteWriter } from '../encoding.ts';
+import { type FileLayer, nodeFiles, removeQuietly } from '../file-layer.ts';
 import { TimeSlicer } from '../time-slicer.ts';
 import { segmentRecords } from './reader.ts';
 import {
@@ -12,20 +13,27 @@ import {
   RecordType,
   SampleBatch,
 } from './records.ts';
-import { checkpointName, lastCheckpoint, listSegments, segmentName } from './segments.ts';
+import { checkpointName, lastCheckpoint, listCheckpoints, listSegments, segmentName } from './segments.ts';
 import { WalWriter } from './writer.ts';
 
 export interface CheckpointResult {
   index: number;
   seriesKept: number;
   samplesKept: number;
+  /**
+   * Set when the checkpoint was made but the segments and older checkpoint it replaces could
+   * not all be deleted; replay ignores them, and the next checkpoint deletes them.
+   */
+  deleteError?: Error;
 }
 
 /**
  * As Prometheus: folds the previous checkpoint and segments up to `last` into
  * `checkpoint.<last>`, keeping only series `keep` accepts and samples at or after `mint`;
  * then deletes those segments and older checkpoints. The checkpoint is written under a
- * temporary name and renamed, so a crash leaves either the old state or the new one.
+ * temporary name, synced and renamed, so a crash leaves either the old state or the new one;
+ * on a failure (a full disk) the temporary directory is removed, nothing else has changed,
+ * and the error is thrown.
  */
 export async function checkpoint(
   dir: string,
@@ -34,13 +42,21 @@ export async function checkpoint(
   keep: (ref: number) => boolean,
   compress: boolean,
   slicer: TimeSlicer = new TimeSlicer(),
+  files: FileLayer = nodeFiles,
 ): Promise<CheckpointResult> {
   const prev = lastCheckpoint(dir);
   const first = prev === undefined ? 0 : prev.index + 1;
   const segments = listSegments(dir).filter((i) => i >= first && i <= last);
-  const tmp = `${checkpointName(dir, last)}.tmp`;
+  const final = checkpointName(dir, last);
+  const tmp = `${final}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  const out = new WalWriter(tmp, { compress, startSegment: 0 });
+  let out: WalWriter;
+  try {
+    out = new WalWriter(tmp, { compress, startSegment: 0, files });
+  } catch (err) {
+    removeQuietly(tmp);
+    throw err;
+  }
   const w = new ByteWriter(64 * 1024);
   const series: { ref: number; labels: Labels }[] = [];
   const batch = new SampleBatch();
@@ -117,11 +133,25 @@ export async function checkpoint(
   try {
     if (prev !== undefined) await readAll(prev.dir, listSegments(prev.dir));
     await readAll(dir, segments);
-  } finally {
     out.close();
+    files.syncDir(tmp);
+    files.rename(tmp, final);
+  } catch (err) {
+    try {
+      out.close();
+    } catch {}
+    removeQuietly(tmp);
+    throw err;
   }
-  renameSync(tmp, checkpointName(dir, last));
-  for (const i of listSegments(dir)) if (i <= last) rmSync(segmentName(dir, i), { force: true });
-  if (prev !== undefined) rmSync(prev.dir, { recursive: true, force: true });
+  // Until the rename is on disk, the segments it replaces stay.
+  files.syncDir(dir);
+  try {
+    for (const i of listSegments(dir)) if (i <= last) rmSync(segmentName(dir, i), { force: true });
+    // Every older checkpoint, not only the previous one: one a failed deletion left behind too.
+    for (const older of listCheckpoints(dir))
+      if (older.index < last) rmSync(older.dir, { recursive: true, force: true });
+  } catch (err) {
+    result.deleteError = err as Error;
+  }
   return result;
 }

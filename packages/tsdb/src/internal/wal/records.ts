@@ -6,13 +6,59 @@ export const RecordType = { Series: 1, Samples: 2, Tombstones: 3 } as const;
 
 export function encodeSeries(w: ByteWriter, series: readonly { ref: number; labels: Labels }[]): void {
   w.byte(RecordType.Series);
-  for (let i = 0; i < series.length; i++) {
-    const s = series[i]!;
-    w.be64(s.ref);
-    const flat = s.labels.flat();
-    w.uvarint(flat.length >> 1);
-    for (const s of flat) w.uvarintStr(s);
+  for (let i = 0; i < series.length; i++) encodeSeriesEntry(w, series[i]!.ref, series[i]!.labels.flat());
+}
+
+const TWO32 = 4294967296;
+
+/** One series of a series record (which starts with `RecordType.Series`): ref, then labels. */
+export function encodeSeriesEntry(w: ByteWriter, ref: number, flat: readonly string[]): void {
+  // Room for everything at 3 UTF-8 bytes a UTF-16 unit, then one tight loop writing bytes
+  // (as `be64`, `uvarint` and `uvarintStr` would, without a bounds check each).
+  let room = 8 + 10;
+  for (let i = 0; i < flat.length; i++) room += 3 * flat[i]!.length + 10;
+  w.ensure(room);
+  const b = w.buf;
+  let at = w.len;
+  const hi = Math.floor(ref / TWO32);
+  const lo = ref - hi * TWO32;
+  b[at] = hi >>> 24;
+  b[at + 1] = hi >>> 16;
+  b[at + 2] = hi >>> 8;
+  b[at + 3] = hi;
+  b[at + 4] = lo >>> 24;
+  b[at + 5] = lo >>> 16;
+  b[at + 6] = lo >>> 8;
+  b[at + 7] = lo;
+  at += 8;
+  let n = flat.length >> 1;
+  while (n >= 0x80) {
+    b[at++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
   }
+  b[at++] = n;
+  for (let i = 0; i < flat.length; i++) {
+    const s = flat[i]!;
+    const len = s.length;
+    // Short ASCII strings (label names and values, mostly) by hand; others by `uvarintStr`.
+    let j = 0;
+    if (len < 0x80) {
+      for (; j < len; j++) {
+        const c = s.charCodeAt(j);
+        if (c >= 0x80) break;
+        b[at + 1 + j] = c;
+      }
+    }
+    if (j === len) {
+      b[at] = len;
+      at += 1 + len;
+    } else {
+      w.len = at;
+      w.uvarintStr(s);
+      at = w.len;
+    }
+  }
+  w.len = at;
 }
 
 const F64 = new Float64Array(1);

@@ -20,22 +20,25 @@ export function listSegments(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** The newest complete checkpoint: `checkpoint.N` covers every segment up to N. */
-export function lastCheckpoint(dir: string): { dir: string; index: number } | undefined {
+/** The complete checkpoints in `dir`: `checkpoint.N` covers every segment up to N. */
+export function listCheckpoints(dir: string): { dir: string; index: number }[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return undefined;
+    return [];
   }
-  let best: { dir: string; index: number } | undefined;
+  const out: { dir: string; index: number }[] = [];
   for (const n of names) {
     const m = /^checkpoint\.(\d+)$/.exec(n);
-    if (m === null) continue;
-    const index = Number(m[1]);
-    if (best === undefined || index > best.index) best = { dir: join(dir, n), index };
+    if (m !== null) out.push({ dir: join(dir, n), index: Number(m[1]) });
   }
-  return best;
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** The newest complete checkpoint. */
+export function lastCheckpoint(dir: string): { dir: string; index: number } | undefined {
+  return listCheckpoints(dir).at(-1);
 }
 
 export function checkpointName(dir: string, index: number): string {

@@ -2,9 +2,8 @@ import { existsSync, fdatasync, readdirSync, rmSync, statSync, truncateSync } fr
 import { join } from 'node:path';
 import { ByteWriter } from '../encoding.ts';
 import type { CommitLog } from '../head/head.ts';
-import type { MemSeries } from '../head/series.ts';
 import { readSegments, type WalCorruption } from './reader.ts';
-import { encodeSamples, encodeSeries } from './records.ts';
+import { encodeSamples } from './records.ts';
 import { lastCheckpoint, listSegments, segmentName } from './segments.ts';
 import { WalWriter, type WalWriterOptions } from './writer.ts';
 
@@ -37,26 +36,22 @@ export class Wal implements CommitLog {
   }
 
   logCommit(
-    series: readonly MemSeries[],
+    series: Uint8Array | undefined,
     refs: Float64Array,
     ts: Float64Array,
     vs: Float64Array,
     n: number,
   ): Promise<void> | undefined {
-    // Every record is encoded into one buffer, then cut into views: `log` copies them out
-    // before it returns, so the buffer is free again for the next commit.
+    // The samples records are encoded into one buffer, then cut into views: `log` copies
+    // them out before it returns, so the buffer is free again for the next commit.
     const w = this.#buf;
     w.reset();
     const ends: number[] = [];
-    if (series.length > 0) {
-      encodeSeries(w, series);
-      ends.push(w.len);
-    }
     for (let from = 0; from < n; from += SAMPLES_PER_RECORD) {
       encodeSamples(w, refs, ts, vs, from, Math.min(n, from + SAMPLES_PER_RECORD));
       ends.push(w.len);
     }
-    const recs: Uint8Array[] = [];
+    const recs: Uint8Array[] = series === undefined ? [] : [series];
     for (let i = 0, start = 0; i < ends.length; start = ends[i++]!)
       recs.push(w.buf.subarray(start, ends[i]!));
     this.writer.log(recs);

@@ -186,9 +186,17 @@ export class WalWriter {
   nextSegment(): number {
     if (this.#alloc > 0) this.#flushPage(true);
     this.#files.fsync(this.#fd);
-    this.#files.close(this.#fd);
+    // The next segment is opened before this one is closed: if that fails (a full disk),
+    // the writer keeps writing to this one rather than to a closed descriptor.
+    const done = this.#fd;
     this.segment++;
-    this.#openSegment();
+    try {
+      this.#openSegment();
+    } catch (err) {
+      this.segment--;
+      throw err;
+    }
+    this.#files.close(done);
     return this.segment;
   }
 
@@ -203,12 +211,14 @@ export class WalWriter {
 
   close(): void {
     if (this.#fd < 0) return;
-    this.#flushPartial();
+    const fd = this.#fd;
     try {
-      this.#files.fsync(this.#fd);
+      this.#flushPartial();
+      this.#files.fsync(fd);
     } finally {
-      this.#files.close(this.#fd);
+      // Never closed twice, even when close itself fails: the number may be reused by then.
       this.#fd = -1;
+      this.#files.close(fd);
     }
   }
 }
