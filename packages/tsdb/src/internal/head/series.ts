@@ -209,7 +209,10 @@ class ChunkCursor extends XorAppender {
       this.#store.ownChunks.set(this.#slot, this.bytes);
     } else {
       this.#takeRegion(c + 1);
-      this.bytes.set(bytes.subarray(base, base + cap), this.base);
+      // A loop rather than set(subarray()): regions are small, and a view is garbage each grow.
+      const to = this.bytes;
+      const at = this.base;
+      for (let k = 0; k < cap; k++) to[at + k] = bytes[base + k]!;
     }
     if (region >= 0) this.#store.slabs.give(c, region);
   }
