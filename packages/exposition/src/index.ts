@@ -9,6 +9,7 @@ export {
 } from './content-type.ts';
 export { escapeHelpText, escapeLabelValue } from './escape.ts';
 export { formatFloat } from './format-value.ts';
+export { rangesEqual } from './internal/byte-compare.ts';
 export { ExpositionError } from './internal/exposition-error.ts';
 export type {
   EntryKind,

@@ -1,3 +1,5 @@
+import { rangesEqual } from '@pyrometer/exposition';
+
 /**
  * The metadata lines of one scrape, in order, each with a value (the family it named) and
  * what identifies its bytes: the parser's replay id when it has one, otherwise a copy of the
@@ -50,19 +52,7 @@ export class MetadataLines<T> {
     const from = k === 0 ? 0 : this.#ends[k - 1]!;
     const length = end - start;
     if (this.#ends[k]! - from !== length) return false;
-    const bytes = this.#bytes;
-    const own = this.#view;
-    let n = 0;
-    for (; n + 8 <= length; n += 8) {
-      if (
-        own.getInt32(from + n, true) !== view.getInt32(start + n, true) ||
-        own.getInt32(from + n + 4, true) !== view.getInt32(start + n + 4, true)
-      ) {
-        return false;
-      }
-    }
-    for (; n < length; n++) if (bytes[from + n] !== body[start + n]) return false;
-    return true;
+    return rangesEqual(this.#view, this.#bytes, from, view, body, start, length);
   }
 
   /** A new list holding the first `count` lines of this one. */

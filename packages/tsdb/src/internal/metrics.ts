@@ -96,13 +96,11 @@ export class TSDBMetricsState {
     const db = this.#db;
     const head = db.head;
     const c = head.counters;
-    let chunks = 0;
-    for (const s of head.byRef.values()) chunks += s.chunkCount;
     const blocksBytes = db.blocks.reduce((n, b) => n + b.size(), 0);
     const lowest = db.blocks[0]?.minTime ?? head.minTime;
     return {
       prometheus_tsdb_head_series: head.numSeries,
-      prometheus_tsdb_head_chunks: chunks,
+      prometheus_tsdb_head_chunks: head.chunkCount(),
       prometheus_tsdb_head_min_time: Number.isFinite(head.minTime) ? head.minTime : 0,
       prometheus_tsdb_head_max_time: Number.isFinite(head.maxTime) ? head.maxTime : 0,
       prometheus_tsdb_head_samples_appended_total: c.samplesAppended,
