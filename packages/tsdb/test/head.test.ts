@@ -1,4 +1,4 @@
-import { Labels, Matcher, type SeriesSet, StorageError, ValueType } from '@pyrometer/model';
+import { compareLabels, Labels, Matcher, type SeriesSet, StorageError, ValueType } from '@pyrometer/model';
 import { describe, expect, it } from 'vitest';
 import { Head } from '../src/internal/head/head.ts';
 import { TSDBQuerier } from '../src/internal/querier.ts';
@@ -46,7 +46,7 @@ describe('head', () => {
     const ref = app.append(0 as never, labels, 0, 1, 1);
     const stored = app.storedLabels?.(ref);
     expect(stored?.equals(labels)).toBe(true);
-    expect(stored).toBe(head.byRef.get(ref)?.labels);
+    expect(head.byRef.get(ref)?.labels.equals(labels)).toBe(true);
     expect(app.storedLabels?.(12345 as never)).toBeUndefined();
     app.rollback();
   });
@@ -155,6 +155,35 @@ describe('head', () => {
     const refs = new Set(labels.map((l) => head.lookup(l)?.ref));
     expect(refs.size).toBe(300);
     expect([...head.byRef.values()].length).toBe(300);
+  });
+
+  it('keeps every label set exact while series of varied sizes come and go', async () => {
+    // Rounds of label sets of 1 to 12 labels; each round's truncation leaves only its even
+    // series, so the next round reuses freed slots with sets of other sizes and the pages'
+    // label storage is compacted under the survivors.
+    const head = newHead();
+    for (let round = 0; round < 6; round++) {
+      const t = (round + 1) * 1000;
+      const sets: Labels[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const rec: Record<string, string> = { __name__: `m${round}`, i: String(i) };
+        for (let k = 1; k < 1 + ((i * 7 + round) % 12); k++) rec[`l${k}`] = `v${(i + k) % 50}-${round}`;
+        sets.push(Labels.from(rec));
+      }
+      const app = head.appender();
+      for (let i = 0; i < sets.length; i++) app.append(0 as never, sets[i]!, 0, t, i);
+      await app.commit();
+      const keep = head.appender();
+      for (let i = 0; i < sets.length; i += 2) keep.append(0 as never, sets[i]!, 0, t + 500, i);
+      await keep.commit();
+      head.truncate(t + 1);
+      const live = sets.filter((_, i) => i % 2 === 0);
+      expect(head.numSeries).toBe(live.length);
+      const got = (await selectAll(new TSDBQuerier([head], 0, t + 1000))).map((s) => s.labels.toString());
+      expect(got).toEqual(live.sort(compareLabels).map((l) => l.toString()));
+      for (const labels of live) expect(head.lookup(labels)?.labels.equals(labels)).toBe(true);
+      expect(head.lookup(sets[1]!)).toBeUndefined();
+    }
   });
 
   it('keeps open chunks of many series apart as they grow, are cut and truncated', async () => {

@@ -1,5 +1,5 @@
 import type { Appender, AppendOptions, FloatHistogram, Matcher, SeriesRef } from '@pyrometer/model';
-import { isStaleNaN, Labels, StorageError } from '@pyrometer/model';
+import { isStaleNaN, type Labels, StorageError } from '@pyrometer/model';
 import { ByteWriter } from '../encoding.ts';
 import { type PostingsIndex, postingsForMatchers } from '../postings-for-matchers.ts';
 import type { QuerySource } from '../querier.ts';
@@ -59,13 +59,12 @@ function valueWords(v: number): void {
 export class Head implements QuerySource {
   readonly options: HeadOptions;
   /** The series: slots whose state lives in pages of numbers (see `SeriesStore`). */
-  readonly store = new SeriesStore();
+  readonly postings = new MemPostings();
+  readonly store = new SeriesStore(this.postings);
   readonly byRef = new SeriesByRef(this.store);
   readonly #byHash = new SeriesByHash();
-  readonly postings = new MemPostings();
   readonly #hashPairs: typeof hashPairs;
-  /** The label set being looked up: its labels, its pairs' numbers, how many pairs. */
-  #flat: readonly string[] = [];
+  /** The label set being looked up: its pairs' numbers, how many pairs. */
   readonly #pairs: number[] = [];
   #n = 0;
   /** Deleted intervals per series ref, flat [mint, maxt, ...]. */
@@ -107,7 +106,7 @@ export class Head implements QuerySource {
   /** The series with these labels, or undefined. */
   lookup(labels: Labels): MemSeries | undefined {
     const flat = labels.flat();
-    const slot = this.postings.find(flat, this.#pairs) ? this.#find(flat) : -1;
+    const slot = this.postings.find(flat, this.#pairs) ? this.#find(flat.length >> 1) : -1;
     return slot < 0 ? undefined : new MemSeries(this.store, slot);
   }
 
@@ -119,46 +118,33 @@ export class Head implements QuerySource {
     const flat = labels.flat();
     // A label set with a pair the index lacks is new; otherwise its pairs' numbers identify it.
     const known = this.postings.find(flat, this.#pairs);
-    const found = known ? this.#find(flat) : -1;
+    const n = flat.length >> 1;
+    const found = known ? this.#find(n) : -1;
     if (found >= 0) return found;
-    if (flat.length === 0) throw new Error('tsdb: cannot append a series with an empty label set');
+    if (n === 0) throw new Error('tsdb: cannot append a series with an empty label set');
     if (ref === 0) ref = this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    const interned = this.postings.add(ref, flat, this.#pairs);
-    const slot = this.store.alloc(ref, Labels.fromSortedFlat(interned));
+    this.postings.add(ref, flat, this.#pairs);
+    const slot = this.store.alloc(ref, this.#pairs, n);
     this.byRef.set(ref, slot);
-    this.#byHash.add(this.#hashPairs(this.#pairs, flat.length >> 1), slot);
+    this.#byHash.add(this.#hashPairs(this.#pairs, n), slot);
     this.counters.seriesCreated++;
     if (log && this.log !== undefined) {
       if (this.#unlogged.len === 0) this.#unlogged.byte(RecordType.Series);
-      encodeSeriesEntry(this.#unlogged, ref, interned);
+      encodeSeriesEntry(this.#unlogged, ref, flat);
     }
     return slot;
   }
 
-  // The slot of the series whose labels are `flat`, the numbers of whose pairs `#pairs`
-  // holds; -1 when there is none.
-  #find(flat: readonly string[]): number {
-    this.#flat = flat;
-    this.#n = flat.length >> 1;
-    const slot = this.#byHash.find(this.#hashPairs(this.#pairs, this.#n), this.#matches);
-    this.#flat = [];
-    return slot;
+  // The slot of the series whose label set is the `n` pairs in `#pairs`; -1 when there is none.
+  #find(n: number): number {
+    this.#n = n;
+    return this.#byHash.find(this.#hashPairs(this.#pairs, n), this.#matches);
   }
 
-  // Whether the series in `slot` has exactly the label set being looked up: its label strings
-  // are the index's interned ones, so comparing values with the pairs' is mostly pointer equality.
-  readonly #matches = (slot: number): boolean => {
-    const flat = this.store.labels(slot).flat();
-    const n = this.#n;
-    if (flat.length !== 2 * n) return false;
-    const names = this.#flat;
-    const pairs = this.#pairs;
-    for (let i = 0; i < n; i++) {
-      if (flat[2 * i + 1] !== this.postings.value(pairs[i]!) || flat[2 * i] !== names[2 * i]) return false;
-    }
-    return true;
-  };
+  // Whether the series in `slot` has exactly the label set being looked up: a pair number
+  // stands for a name and a value, so no string is compared.
+  readonly #matches = (slot: number): boolean => this.store.hasPairs(slot, this.#pairs, this.#n);
 
   appender(): Appender {
     return new HeadAppender(this);
@@ -308,10 +294,8 @@ export class Head implements QuerySource {
       }
     }
     for (const [ref, slot] of dead) {
-      const flat = store.labels(slot).flat();
-      // Its pairs are all in the index until `postings.delete` below.
-      this.postings.find(flat, this.#pairs);
-      this.#byHash.remove(this.#hashPairs(this.#pairs, flat.length >> 1), slot);
+      const n = store.pairsOf(slot, this.#pairs);
+      this.#byHash.remove(this.#hashPairs(this.#pairs, n), slot);
       this.byRef.delete(ref);
       store.free(slot);
     }

@@ -134,14 +134,17 @@ export class MemPostings {
   }
 
   /**
-   * Indexes series `id` under the labels of `flat`, just looked up by `find` into `pairs`
-   * (missing pairs are made and put in `pairs`); returns the label strings interned (names
-   * and values shared with every other series that has them), so the head keeps one copy.
+   * Indexes series `id` under the labels of `flat`, just looked up by `find` into `pairs`;
+   * missing pairs are made and put in `pairs`.
    */
-  add(id: number, flat: readonly string[], pairs: number[]): string[] {
+  add(id: number, flat: readonly string[], pairs: number[]): void {
     this.#defer(0, id);
-    const interned = new Array<string>(flat.length);
     for (let i = 0; i < flat.length; i += 2) {
+      let p = pairs[i >> 1]!;
+      if (p >= 0) {
+        this.#defer(p, id);
+        continue;
+      }
       const name = flat[i]!;
       let table = this.#table(name, i >> 1);
       if (table === undefined) {
@@ -149,17 +152,11 @@ export class MemPostings {
         this.#names.set(name, table);
         this.#recent[i >> 1] = table;
       }
-      let p = pairs[i >> 1]!;
-      if (p < 0) {
-        p = this.#newPair(flat[i + 1]!, table);
-        table.insert(this.#hashes[i >> 1]!, p);
-        pairs[i >> 1] = p;
-      }
+      p = this.#newPair(flat[i + 1]!, table);
+      table.insert(this.#hashes[i >> 1]!, p);
+      pairs[i >> 1] = p;
       this.#defer(p, id);
-      interned[i] = table.name;
-      interned[i + 1] = this.#values[p]!;
     }
-    return interned;
   }
 
   #newPair(value: string, table: ValueTable): number {
@@ -236,7 +233,12 @@ export class MemPostings {
     ids[i] = id;
   }
 
-  /** The value of pair `p`, interned. */
+  /** The name of pair `p`. */
+  name(p: number): string {
+    return this.#tables[p]!.name;
+  }
+
+  /** The value of pair `p`. */
   value(p: number): string {
     return this.#values[p]!;
   }

@@ -99,21 +99,25 @@ export class SeriesByRef {
 }
 
 /**
- * Series slots by a 32-bit hash of their labels: open addressing with linear probing over
- * one typed array (each entry the hash and the slot, side by side: a probe is one cache line),
- * so the table is one allocation whatever its size and a probe touches no series unless the
- * hash matches. Equal hashes of different label sets
- * (collisions) simply occupy further entries; the caller's `matches` tells them apart.
+ * Series slots by a hash of their labels: open addressing with linear probing over one array
+ * (each entry the hash and the slot, side by side: a probe is one cache line), so the table
+ * is one allocation whatever its size and a probe touches no series unless the hash matches.
+ * Equal hashes of different label sets (collisions) simply occupy further entries; the
+ * caller's `matches` tells them apart.
+ *
+ * The array is a plain one of small integers rather than an Int32Array: typed arrays live
+ * outside V8's heap, and V8 starts a full collection after every 64 MiB allocated there, which
+ * a growing table (and the garbage of its growth) would add to.
  */
 export class SeriesByHash {
-  /** Entries of two int32s: the hash, and the slot + 1 (0 marks an empty entry). */
-  #entries = new Int32Array(2 * 1024);
+  /** Entries of two small integers: the hash (31 bits), and the slot + 1 (0: an empty entry). */
+  #entries = smallInts(2 * 1024);
   #mask = 1023;
   #count = 0;
 
   /** The first slot stored under `hash` that `matches` accepts, or -1. */
   find(hash: number, matches: (slot: number) => boolean): number {
-    const h = hash | 0;
+    const h = hash >> 1;
     const e = this.#entries;
     const mask = this.#mask;
     for (let i = mix(h) & mask; ; i = (i + 1) & mask) {
@@ -125,7 +129,7 @@ export class SeriesByHash {
 
   add(hash: number, slot: number): void {
     if (2 * (this.#count + 1) > this.#mask + 1) this.#grow();
-    this.#insert(hash | 0, slot + 1);
+    this.#insert(hash >> 1, slot + 1);
     this.#count++;
   }
 
@@ -140,14 +144,14 @@ export class SeriesByHash {
 
   #grow(): void {
     const old = this.#entries;
-    this.#entries = new Int32Array(2 * old.length);
+    this.#entries = smallInts(2 * old.length);
     this.#mask = old.length - 1;
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.#insert(old[i]!, old[i + 1]!);
   }
 
   /** Removes the entry of `slot` (stored under `hash`); backward-shift keeps probes unbroken. */
   remove(hash: number, slot: number): void {
-    const h = hash | 0;
+    const h = hash >> 1;
     const v = slot + 1;
     const e = this.#entries;
     const mask = this.#mask;
@@ -185,4 +189,9 @@ export class SeriesByHash {
 // their low bits (e.g. chosen by an adversary, or folded) still land apart.
 function mix(x: number): number {
   return Math.imul(x ^ (x >>> 16), 0x45d9f3b) ^ (x >>> 15);
+}
+
+/** An array of `n` zeros that V8 keeps as small integers (not boxed, not doubles). */
+function smallInts(n: number): number[] {
+  return new Array<number>(n).fill(0);
 }

@@ -1,4 +1,4 @@
-import type { Labels } from '@pyrometer/model';
+import { Labels } from '@pyrometer/model';
 import type { ChunkView } from '../chunk-meta.ts';
 import { XorAppender } from '../chunkenc/xor.ts';
 
@@ -32,13 +32,15 @@ export const PENDING = 4;
 const REF = 5;
 // The open chunk's bit length (20 bits) and sample count (8 bits: at most 240); the last XOR's
 // leading and trailing zeros (8 and 7 bits) and flags (7 bits); the last value's words as
-// int32s; the open chunk's slab region.
+// int32s; the open chunk's slab region; where its label set is in the page's pair arena (-1
+// for a free slot).
 const BITS_COUNT = 6;
 const ZEROS_FLAGS = 7;
 export const VHI = 8;
 export const VLO = 9;
 const REGION = 10;
-const STRIDE = 11;
+const PAIRS = 11;
+const STRIDE = 12;
 // Flags: the region's size class in the low 5 bits (NO_REGION: none, or an array of its own),
 // whether the open chunk exists (not before the first sample, nor after truncation), and
 // BitWriter's `lastWasByte`.
@@ -62,6 +64,11 @@ export function slotAt(slot: number): number {
  */
 function doubles(n: number): number[] {
   return new Array<number>(n).fill(0.5);
+}
+
+/** An array of `n` zeros that V8 keeps as small integers (not boxed, not doubles). */
+function smallInts(n: number): number[] {
+  return new Array<number>(n).fill(0);
 }
 
 // The head's open chunks live in regions of shared slabs, by size class (32 bytes to 8 KiB,
@@ -242,28 +249,56 @@ class ChunkCursor extends XorAppender {
   }
 }
 
+/** The label pairs of the index, by number (`MemPostings`). */
+export interface PairNames {
+  name(pair: number): string;
+  value(pair: number): string;
+}
+
+// The smallest pair arena of a page, in numbers.
+const MIN_ARENA = 1024;
+
 /**
  * The head's series, each a slot: its ref, labels, closed chunks and open chunk. Freed slots
  * are reused by new series. Pages never move, so `page(slot)` stays valid.
+ *
+ * A series' labels are kept as the numbers of its label pairs in the index (a count, then
+ * the numbers), in an array of small integers per page of slots: some 24 bytes for a typical
+ * label set, instead of a Labels object and an array of strings the collector would trace.
+ * `labels()` builds a Labels when one is asked for. (Not an Int32Array: V8 starts a full
+ * collection after every 64 MiB allocated outside its heap, as typed arrays are.)
  */
 export class SeriesStore {
   readonly slabs = new ChunkSlabs();
   /** Open chunks too big for a slab region (none in practice: see REGION_SIZES). */
   readonly ownChunks = new Map<number, Uint8Array>();
+  readonly #names: PairNames;
   readonly #pages: number[][] = [];
-  readonly #labels: (Labels | undefined)[][] = [];
+  /** Per page: the label sets' pair numbers, how much of that is used, how much is holes. */
+  readonly #arenas: number[][] = [];
+  readonly #arenaUsed: number[] = [];
+  readonly #arenaHoles: number[] = [];
   /** Closed chunks, oldest first; undefined until the first chunk is closed. */
   readonly #closed: (ClosedChunk[] | undefined)[][] = [];
   readonly #free: number[] = [];
   #next = 0;
   readonly #cursor = new ChunkCursor(this);
 
-  alloc(ref: number, labels: Labels): number {
+  constructor(names: PairNames) {
+    this.#names = names;
+  }
+
+  /** A slot for series `ref` whose label set is the pairs `pairs[0, n)`. */
+  alloc(ref: number, pairs: readonly number[], n: number): number {
     const slot = this.#free.pop() ?? this.#next++;
     const p = slot >>> PAGE_BITS;
     if (p === this.#pages.length) {
-      this.#pages.push(doubles(PAGE_SLOTS * STRIDE));
-      this.#labels.push(new Array<Labels | undefined>(PAGE_SLOTS).fill(undefined));
+      const fresh = doubles(PAGE_SLOTS * STRIDE);
+      for (let at = 0; at < fresh.length; at += STRIDE) fresh[at + PAIRS] = -1;
+      this.#pages.push(fresh);
+      this.#arenas.push(smallInts(MIN_ARENA));
+      this.#arenaUsed.push(0);
+      this.#arenaHoles.push(0);
       this.#closed.push(new Array<ClosedChunk[] | undefined>(PAGE_SLOTS).fill(undefined));
     }
     const page = this.#pages[p]!;
@@ -279,14 +314,76 @@ export class SeriesStore {
     page[at + VHI] = 0;
     page[at + VLO] = 0;
     page[at + REGION] = -1;
-    this.#labels[p]![slot & PAGE_MASK] = labels;
+    const off = this.#reserve(p, n + 1);
+    const arena = this.#arenas[p]!;
+    arena[off] = n;
+    for (let i = 0; i < n; i++) arena[off + 1 + i] = pairs[i]!;
+    page[at + PAIRS] = off;
     return slot;
+  }
+
+  /** Room for `len` numbers in page `p`'s arena, compacting (and growing) it when it is full. */
+  #reserve(p: number, len: number): number {
+    let arena = this.#arenas[p]!;
+    const used = this.#arenaUsed[p]!;
+    if (used + len > arena.length) {
+      const live = used - this.#arenaHoles[p]!;
+      // Compacted, at least a third of it is free again.
+      let size = arena.length;
+      while (size < live + len + (live >> 1)) size *= 2;
+      arena = this.#compact(p, size);
+    }
+    const off = this.#arenaUsed[p]!;
+    this.#arenaUsed[p] = off + len;
+    return off;
+  }
+
+  // Copies page `p`'s live label sets into a new arena of `size` numbers.
+  #compact(p: number, size: number): number[] {
+    const old = this.#arenas[p]!;
+    const arena = smallInts(size);
+    const page = this.#pages[p]!;
+    let used = 0;
+    for (let at = 0; at < page.length; at += STRIDE) {
+      const off = page[at + PAIRS]!;
+      if (off < 0) continue;
+      const len = old[off]! + 1;
+      for (let i = 0; i < len; i++) arena[used + i] = old[off + i]!;
+      page[at + PAIRS] = used;
+      used += len;
+    }
+    this.#arenas[p] = arena;
+    this.#arenaUsed[p] = used;
+    this.#arenaHoles[p] = 0;
+    return arena;
+  }
+
+  /** Copies the pair numbers of series `slot` into `out`; returns how many. */
+  pairsOf(slot: number, out: number[]): number {
+    const arena = this.#arenas[slot >>> PAGE_BITS]!;
+    const off = this.page(slot)[slotAt(slot) + PAIRS]!;
+    const n = arena[off]!;
+    for (let i = 0; i < n; i++) out[i] = arena[off + 1 + i]!;
+    return n;
+  }
+
+  /** Whether the label set of series `slot` is exactly the pairs `pairs[0, n)`. */
+  hasPairs(slot: number, pairs: readonly number[], n: number): boolean {
+    const arena = this.#arenas[slot >>> PAGE_BITS]!;
+    const off = this.page(slot)[slotAt(slot) + PAIRS]!;
+    if (arena[off] !== n) return false;
+    for (let i = 0; i < n; i++) if (arena[off + 1 + i] !== pairs[i]) return false;
+    return true;
   }
 
   free(slot: number): void {
     this.#cursor.load(slot, this.page(slot), slotAt(slot));
     this.#cursor.release();
-    this.#labels[slot >>> PAGE_BITS]![slot & PAGE_MASK] = undefined;
+    const p = slot >>> PAGE_BITS;
+    const page = this.#pages[p]!;
+    const at = slotAt(slot);
+    this.#arenaHoles[p]! += this.#arenas[p]![page[at + PAIRS]!]! + 1;
+    page[at + PAIRS] = -1;
     this.#closed[slot >>> PAGE_BITS]![slot & PAGE_MASK] = undefined;
     this.#free.push(slot);
   }
@@ -300,8 +397,19 @@ export class SeriesStore {
     return this.#pages[slot >>> PAGE_BITS]![slotAt(slot) + REF]!;
   }
 
+  /** The labels of series `slot`, built from its pairs: a new Labels each call. */
   labels(slot: number): Labels {
-    return this.#labels[slot >>> PAGE_BITS]![slot & PAGE_MASK]!;
+    const arena = this.#arenas[slot >>> PAGE_BITS]!;
+    const off = this.page(slot)[slotAt(slot) + PAIRS]!;
+    const n = arena[off]!;
+    const flat = new Array<string>(2 * n);
+    const names = this.#names;
+    for (let i = 0; i < n; i++) {
+      const pair = arena[off + 1 + i]!;
+      flat[2 * i] = names.name(pair);
+      flat[2 * i + 1] = names.value(pair);
+    }
+    return Labels.fromSortedFlat(flat);
   }
 
   /** Timestamp of the newest committed sample, or -Infinity when none. */
