@@ -186,6 +186,24 @@ describe('head', () => {
     }
   });
 
+  it('lists exactly the live series after every series was truncated away', async () => {
+    const head = newHead();
+    await appendAll(head, [
+      [{ __name__: 'a' }, 1000, 1],
+      [{ __name__: 'b' }, 1000, 2],
+      [{ __name__: 'b', x: 'y' }, 1000, 2],
+    ]);
+    head.truncate(5000);
+    expect(head.numSeries).toBe(0);
+    expect([...head.allPostings()]).toEqual([]);
+    await appendAll(head, [[{ __name__: 'c' }, 6000, 3]]);
+    await appendAll(head, [[{ __name__: 'd' }, 6000, 4]]);
+    const refs = ['c', 'd'].map((n) => head.lookup(Labels.from({ __name__: n }))?.ref);
+    expect([...head.allPostings()]).toEqual(refs);
+    const q = new TSDBQuerier([head], 0, 10_000);
+    expect((await selectAll(q, new Matcher('!=', '__name__', 'c'))).map((s) => s.samples)).toEqual([[[6000, 4]]]);
+  });
+
   it('keeps open chunks of many series apart as they grow, are cut and truncated', async () => {
     const head = newHead();
     // Random values make chunks of 1-2 KB: they outgrow every slab region size.

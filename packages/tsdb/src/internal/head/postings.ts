@@ -90,7 +90,7 @@ export class MemPostings {
   readonly #hashes: number[] = [];
   // Pair 0 is every series (`all`). Per pair: its value, interned, or undefined when the pair
   // number is free; its name's table; its length; its ref when it has one; its refs, sorted,
-  // when it has had two.
+  // when it has two or more.
   readonly #values: (string | undefined)[] = [''];
   readonly #tables: (ValueTable | undefined)[] = [undefined];
   #lengths = new Int32Array(1024);
@@ -318,6 +318,11 @@ export class MemPostings {
     for (let r = 0; r < n; r++) {
       const id = ids[r]!;
       if (!dead.has(id)) ids[w++] = id;
+    }
+    // A list of one ref is kept as that ref, as when it was first made.
+    if (w < 2) {
+      this.#ids[p] = undefined;
+      if (w === 1) this.#ones[p] = ids[0]!;
     }
     this.#lengths[p] = w;
     return w;
