@@ -31,6 +31,14 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+// A label value as a scrape hands it to the head: decoded from the exposition's bytes, as the
+// parser does. Built by concatenation instead, V8 would keep it as a rope until its first
+// read, and the head's first lookup would time the flattening of a million of the caller's
+// strings (some 20% of creating the series) rather than the head.
+function fromBytes(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 // Typical scrape target label sets: name, job, instance, and one or two more.
 function seriesLabels(n: number): Labels[] {
   const out: Labels[] = new Array(n);
@@ -43,10 +51,10 @@ function seriesLabels(n: number): Labels[] {
   for (let i = 0; i < n; i++) {
     out[i] = Labels.from({
       __name__: names[i % names.length]!,
-      job: `job-${i % 20}`,
-      instance: `10.0.${(i >> 8) & 255}.${i & 255}:9100`,
-      path: `/api/v1/resource/${i % 97}`,
-      le: String(i % 11),
+      job: fromBytes(`job-${i % 20}`),
+      instance: fromBytes(`10.0.${(i >> 8) & 255}.${i & 255}:9100`),
+      path: fromBytes(`/api/v1/resource/${i % 97}`),
+      le: fromBytes(String(i % 11)),
     });
   }
   return out;

@@ -255,8 +255,8 @@ export interface PairNames {
   value(pair: number): string;
 }
 
-// The smallest pair arena of a page, in numbers.
-const MIN_ARENA = 1024;
+// A page's first pair arena: room for a label set of 7 labels (a count and 7 numbers) a slot.
+const FIRST_ARENA = 8 * PAGE_SLOTS;
 
 /**
  * The head's series, each a slot: its ref, labels, closed chunks and open chunk. Freed slots
@@ -296,7 +296,7 @@ export class SeriesStore {
       const fresh = doubles(PAGE_SLOTS * STRIDE);
       for (let at = 0; at < fresh.length; at += STRIDE) fresh[at + PAIRS] = -1;
       this.#pages.push(fresh);
-      this.#arenas.push(smallInts(MIN_ARENA));
+      this.#arenas.push(smallInts(FIRST_ARENA));
       this.#arenaUsed.push(0);
       this.#arenaHoles.push(0);
       this.#closed.push(new Array<ClosedChunk[] | undefined>(PAGE_SLOTS).fill(undefined));

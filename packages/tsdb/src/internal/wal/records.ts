@@ -87,19 +87,9 @@ export function encodeSamples(
   for (let i = from; i < to; i++) {
     // Zig-zag varints, as Go's binary.PutVarint.
     const dr = refs[i]! - ref0;
-    let u = dr < 0 ? -2 * dr - 1 : 2 * dr;
-    while (u >= 0x80) {
-      b[at++] = (u % 128) | 0x80;
-      u = Math.floor(u / 128);
-    }
-    b[at++] = u;
+    at = putZigZag(b, at, dr < 0 ? -2 * dr - 1 : 2 * dr);
     const dt = ts[i]! - t0;
-    u = dt < 0 ? -2 * dt - 1 : 2 * dt;
-    while (u >= 0x80) {
-      b[at++] = (u % 128) | 0x80;
-      u = Math.floor(u / 128);
-    }
-    b[at++] = u;
+    at = putZigZag(b, at, dt < 0 ? -2 * dt - 1 : 2 * dt);
     const v = vs[i]!;
     F64[0] = v;
     // A stale marker quieted by V8 is written with Prometheus's exact bits.
@@ -116,6 +106,22 @@ export function encodeSamples(
     at += 8;
   }
   w.len = at;
+}
+
+/** Writes `u` (zig-zagged already) as a uvarint at `at`; returns where it ends. */
+function putZigZag(b: Uint8Array, at: number, u: number): number {
+  // Deltas within a record are small: above 2^31 the bytes come from float arithmetic.
+  while (u >= 0x80000000) {
+    b[at++] = (u % 128) | 0x80;
+    u = Math.floor(u / 128);
+  }
+  let x = u | 0;
+  while (x >= 0x80) {
+    b[at++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
+  }
+  b[at] = x;
+  return at + 1;
 }
 
 /** Deleted intervals: per series ref, a flat list [mint, maxt, ...]. */
