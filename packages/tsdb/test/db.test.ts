@@ -162,6 +162,46 @@ describe('database', () => {
     db.close();
   });
 
+  it('keeps deletions made while a compaction or a tombstone clean-up is writing a block', async () => {
+    const d = dir();
+    // Runs `during` (once) when a block's directory is made: the block's data is collected by then.
+    let during: (() => void) | undefined;
+    const files: FileLayer = {
+      ...nodeFiles,
+      mkdir: (path) => {
+        const run = during;
+        during = undefined;
+        run?.();
+        nodeFiles.mkdir(path);
+      },
+    };
+    const db = openTSDB(d, { ...quiet, files, autoCompact: false });
+    const app = db.appender();
+    for (let t = 0; t < 3 * H2; t += 60_000)
+      for (const name of ['a', 'b', 'c']) app.append(0 as never, Labels.from({ __name__: name }), 0, t, 1);
+    await app.commit();
+    const counts = async (from: typeof db) =>
+      (await selectAll(from.querier(0, 3 * H2))).map((s) => `${s.labels} ${s.samples.length}`);
+    let deleting: Promise<void> | undefined;
+    during = () => {
+      deleting = db.delete(0, 3 * H2, new Matcher('=', '__name__', 'a'));
+    };
+    expect((await db.compact()).length).toBeGreaterThan(0);
+    await deleting;
+    expect(await counts(db)).toEqual(['b{} 360', 'c{} 360']);
+    // The blocks now have tombstones for a; b is deleted while they are rewritten without them.
+    during = () => {
+      deleting = db.delete(0, 3 * H2, new Matcher('=', '__name__', 'b'));
+    };
+    expect((await db.cleanTombstones()).length).toBeGreaterThan(0);
+    await deleting;
+    expect(await counts(db)).toEqual(['c{} 360']);
+    db.close();
+    const again = openTSDB(d, { ...quiet, autoCompact: false });
+    expect(await counts(again)).toEqual(['c{} 360']);
+    again.close();
+  });
+
   it('exposes prometheus_tsdb_* metrics through a client registry', async () => {
     const d = dir();
     const db = openTSDB(d, quiet);

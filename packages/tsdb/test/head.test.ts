@@ -201,7 +201,9 @@ describe('head', () => {
     const refs = ['c', 'd'].map((n) => head.lookup(Labels.from({ __name__: n }))?.ref);
     expect([...head.allPostings()]).toEqual(refs);
     const q = new TSDBQuerier([head], 0, 10_000);
-    expect((await selectAll(q, new Matcher('!=', '__name__', 'c'))).map((s) => s.samples)).toEqual([[[6000, 4]]]);
+    expect((await selectAll(q, new Matcher('!=', '__name__', 'c'))).map((s) => s.samples)).toEqual([
+      [[6000, 4]],
+    ]);
   });
 
   it('keeps open chunks of many series apart as they grow, are cut and truncated', async () => {

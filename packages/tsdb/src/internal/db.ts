@@ -4,7 +4,7 @@ import type { Appendable, Appender, Matcher, Queryable } from '@pyrometer/model'
 import { Block, type BlockMeta, type WriteBlockOptions, writeBlock } from './block.ts';
 import { ByteWriter } from './encoding.ts';
 import { copyDirDurably, type FileLayer, nodeFiles, removeQuietly } from './file-layer.ts';
-import { Head, matchesLabels } from './head/head.ts';
+import { Head } from './head/head.ts';
 import { replayIntoHead } from './head/replay.ts';
 import { type HeadStats, headStats } from './head/stats.ts';
 import { type TSDBMetrics, TSDBMetricsState } from './metrics.ts';
@@ -424,18 +424,23 @@ export class TSDB implements Queryable, Appendable {
     return err;
   }
 
-  /** Deletes samples in [mint, maxt] of the series matching `matchers` (tombstones). */
-  async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<void> {
-    for (const b of this.blocks) if (b.minTime <= maxt && b.maxTime > mint) b.delete(mint, maxt, matchers);
-    const stones = new Map<number, number[]>();
-    for (const [ref, s] of this.head.byRef)
-      if (matchesLabels(matchers, s.labels)) stones.set(ref, [mint, maxt]);
-    if (stones.size === 0) return;
-    // Logged first: if the WAL cannot take them, the head does not hide samples a restart would bring back.
-    const w = new ByteWriter();
-    encodeTombstones(w, stones);
-    this.wal.logRecords([w.bytes().slice()]);
-    for (const ref of stones.keys()) addInterval(this.head.tombstones, ref, mint, maxt);
+  /**
+   * Deletes samples in [mint, maxt] of the series matching `matchers` (tombstones). As in
+   * Prometheus, it waits for a compaction or tombstone clean-up under way: a block being
+   * written from data collected before the deletion would bring the samples back.
+   */
+  delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<void> {
+    return this.#exclusive(async () => {
+      for (const b of this.blocks) if (b.minTime <= maxt && b.maxTime > mint) b.delete(mint, maxt, matchers);
+      const stones = new Map<number, number[]>();
+      for (const ref of this.head.matchingRefs(mint, maxt, matchers)) stones.set(ref, [mint, maxt]);
+      if (stones.size === 0) return;
+      // Logged first: if the WAL cannot take them, the head does not hide samples a restart would bring back.
+      const w = new ByteWriter();
+      encodeTombstones(w, stones);
+      this.wal.logRecords([w.bytes().slice()]);
+      for (const ref of stones.keys()) addInterval(this.head.tombstones, ref, mint, maxt);
+    });
   }
 
   /**

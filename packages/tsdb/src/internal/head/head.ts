@@ -246,19 +246,21 @@ export class Head implements QuerySource {
     return out;
   }
 
-  /** The labels of series matching `matchers` (all when none) with samples in [mint, maxt]. */
-  matchingLabels(mint: number, maxt: number, matchers: readonly Matcher[]): Labels[] {
-    const refs = postingsForMatchers(this.#index, matchers);
-    const out: Labels[] = [];
+  /** The refs of series matching `matchers` (all when none) with samples in [mint, maxt]. */
+  matchingRefs(mint: number, maxt: number, matchers: readonly Matcher[]): number[] {
+    const out: number[] = [];
     const store = this.store;
-    for (const ref of refs) {
+    for (const ref of postingsForMatchers(this.#index, matchers)) {
       const slot = this.byRef.slotOf(ref);
-      if (slot < 0) continue;
-      const labels = store.labels(slot);
-      if (!matchesLabels(matchers, labels)) continue;
-      if (store.maxt(slot) >= mint && store.minTime(slot) <= maxt) out.push(labels);
+      if (slot < 0 || store.maxt(slot) < mint || store.minTime(slot) > maxt) continue;
+      if (matchesLabels(matchers, store.labels(slot))) out.push(ref);
     }
     return out;
+  }
+
+  /** The labels of series matching `matchers` (all when none) with samples in [mint, maxt]. */
+  matchingLabels(mint: number, maxt: number, matchers: readonly Matcher[]): Labels[] {
+    return this.matchingRefs(mint, maxt, matchers).map((ref) => this.store.labels(this.byRef.slotOf(ref)));
   }
 
   /** The number of chunks of all series. */
