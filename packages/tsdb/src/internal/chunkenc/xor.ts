@@ -196,11 +196,17 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, sig: 
 }
 
 function writeUvarintBits(w: BitWriter, v: number): void {
-  while (v >= 0x80) {
+  // Float arithmetic only for what does not fit 31 bits (the first timestamp of a chunk).
+  while (v >= 0x80000000) {
     w.bits((v % 128) | 0x80, 8);
     v = Math.floor(v / 128);
   }
-  w.bits(v, 8);
+  let x = v | 0;
+  while (x >= 0x80) {
+    w.bits((x & 0x7f) | 0x80, 8);
+    x >>>= 7;
+  }
+  w.bits(x, 8);
   w.lastWasByte = true;
 }
 

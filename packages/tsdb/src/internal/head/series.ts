@@ -75,7 +75,11 @@ function smallInts(n: number): number[] {
 // more than a chunk of 240 samples can take), instead of a typed array each: V8 spends some
 // 200 bytes of heap on every small typed array, far more than the chunk itself. Classes grow
 // by half (32, 48, 64, 96, ...), so a region is on average some 17% larger than its chunk.
-const SLAB_BYTES = 64 * 1024;
+const SLAB_BITS = 16;
+const SLAB_BYTES = 1 << SLAB_BITS;
+// Handles stay int32s, so that taking them apart is integer arithmetic: up to 2^15 slabs
+// (2 GiB) a class, the open chunks of tens of millions of series.
+const MAX_SLABS = 1 << 15;
 const REGION_SIZES = [32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192];
 const CLASSES = REGION_SIZES.length;
 
@@ -87,6 +91,11 @@ function classOf(size: number): number {
 
 function regionSize(c: number): number {
   return REGION_SIZES[c]!;
+}
+
+/** Where the region of `handle` starts in its slab. */
+function slabOffset(handle: number): number {
+  return handle & (SLAB_BYTES - 1);
 }
 
 /** Regions of slabs for the open chunks of one head; freed regions are reused. */
@@ -104,28 +113,30 @@ export class ChunkSlabs {
     }
   }
 
-  /** A zeroed region of class `c`, as a handle: slab index × SLAB_BYTES + offset. */
+  /** A zeroed region of class `c`, as a handle: its slab's index, then its offset (`slabOffset`). */
   take(c: number): number {
     const free = this.#free[c]!;
     const handle = free.pop();
     if (handle !== undefined) {
-      const off = handle % SLAB_BYTES;
-      this.#slabs[c]![Math.floor(handle / SLAB_BYTES)]!.fill(0, off, off + regionSize(c));
+      const off = slabOffset(handle);
+      this.slab(c, handle).fill(0, off, off + regionSize(c));
       return handle;
     }
     const slabs = this.#slabs[c]!;
     const size = regionSize(c);
     if (this.#fresh[c]! + size > SLAB_BYTES) {
+      if (slabs.length === MAX_SLABS)
+        throw new Error(`tsdb: the head's open chunks of up to ${size} bytes fill ${MAX_SLABS} slabs`);
       slabs.push(new Uint8Array(SLAB_BYTES));
       this.#fresh[c] = 0;
     }
     const off = this.#fresh[c]!;
     this.#fresh[c] = off + size;
-    return (slabs.length - 1) * SLAB_BYTES + off;
+    return ((slabs.length - 1) << SLAB_BITS) | off;
   }
 
   slab(c: number, handle: number): Uint8Array {
-    return this.#slabs[c]![Math.floor(handle / SLAB_BYTES)]!;
+    return this.#slabs[c]![handle >>> SLAB_BITS]!;
   }
 
   give(c: number, handle: number): void {
@@ -172,10 +183,10 @@ class ChunkCursor extends XorAppender {
     const c = flags & CLASS_MASK;
     this.#class = c;
     if (c !== NO_REGION) {
-      const handle = page[at + REGION]!;
+      const handle = page[at + REGION]! | 0;
       this.#region = handle;
       this.bytes = store.slabs.slab(c, handle);
-      this.base = handle % SLAB_BYTES;
+      this.base = slabOffset(handle);
       this.cap = regionSize(c);
     } else {
       this.#region = -1;
@@ -230,7 +241,7 @@ class ChunkCursor extends XorAppender {
     this.#region = handle;
     this.#class = c;
     this.bytes = slabs.slab(c, handle);
-    this.base = handle % SLAB_BYTES;
+    this.base = slabOffset(handle);
     this.cap = regionSize(c);
   }
 
