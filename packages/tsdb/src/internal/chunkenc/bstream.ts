@@ -106,11 +106,15 @@ export class BitReader {
 
   /** `n` bits (n <= 32) as an unsigned number. */
   bits(n: number): number {
-    // Wide reads in two halves, so each takes the 4-byte fast path below.
+    // Wide reads in two halves, so each takes the 4-byte fast path of `#upTo24`.
     if (n > 24) {
-      const hi = this.bits(n - 16);
-      return hi * 65536 + this.bits(16);
+      const hi = this.#upTo24(n - 16);
+      return hi * 65536 + this.#upTo24(16);
     }
+    return this.#upTo24(n);
+  }
+
+  #upTo24(n: number): number {
     const p = this.bitPos;
     if (p + n > this.endBits) {
       this.overrun = true;

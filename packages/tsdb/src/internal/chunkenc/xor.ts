@@ -11,6 +11,9 @@ const NO_BYTES = new Uint8Array(0);
 const STALE_HI = 0x7ff00000;
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
+/** Where iterators turn a value's words into a number. */
+const valueOut = new Float64Array(1);
+const valueWords = new Int32Array(valueOut.buffer);
 
 function clz64(hi: number, lo: number): number {
   return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
@@ -230,7 +233,7 @@ export function xorSampleCount(chunk: Uint8Array): number {
  * the iterator was reset, so a head chunk may keep growing underneath it.
  */
 export class XorIterator {
-  #r = new BitReader(new Uint8Array(0), 0, 0);
+  #r = new BitReader(NO_BYTES, 0, 0);
   #total = 0;
   #read = 0;
   #t = 0;
@@ -238,9 +241,9 @@ export class XorIterator {
   #leading = 0;
   #trailing = 0;
   #err: Error | undefined;
-  /** The current value's bits: [lo, hi] words of a float64. */
-  readonly #value = new Float64Array(1);
-  readonly #words = new Uint32Array(this.#value.buffer);
+  /** The current value's bits: the high and low words of a float64, as int32s. */
+  #hi = 0;
+  #lo = 0;
 
   reset(chunk: Uint8Array, byteLength = chunk.length, count = xorSampleCount(chunk)): this {
     this.#r.bytes = chunk;
@@ -262,16 +265,18 @@ export class XorIterator {
   }
 
   value(): number {
-    return this.#value[0]!;
+    valueWords[1] = this.#hi;
+    valueWords[0] = this.#lo;
+    return valueOut[0]!;
   }
 
   /** The current value's high and low 32-bit words. */
   valueHi(): number {
-    return this.#words[1]!;
+    return this.#hi >>> 0;
   }
 
   valueLo(): number {
-    return this.#words[0]!;
+    return this.#lo >>> 0;
   }
 
   err(): Error | undefined {
@@ -281,11 +286,10 @@ export class XorIterator {
   next(): ValueType {
     if (this.#read >= this.#total || this.#err !== undefined) return ValueType.None;
     const r = this.#r;
-    const w = this.#words;
     if (this.#read === 0) {
       this.#t = readVarintBits(r);
-      w[1] = r.bits(32);
-      w[0] = r.bits(32);
+      this.#hi = r.bits(32) | 0;
+      this.#lo = r.bits(32) | 0;
     } else if (this.#read === 1) {
       this.#tDelta = readUvarintBits(r);
       this.#t += this.#tDelta;
@@ -352,9 +356,8 @@ export class XorIterator {
       dh = vl << (s - 32);
       dl = 0;
     }
-    const w = this.#words;
-    w[1] = w[1]! ^ dh;
-    w[0] = w[0]! ^ dl;
+    this.#hi ^= dh;
+    this.#lo ^= dl;
   }
 }
 
