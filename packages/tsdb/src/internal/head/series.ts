@@ -335,14 +335,14 @@ export class SeriesStore {
 
   /** Room for `len` numbers in page `p`'s arena, compacting (and growing) it when it is full. */
   #reserve(p: number, len: number): number {
-    let arena = this.#arenas[p]!;
+    const capacity = this.#arenas[p]!.length;
     const used = this.#arenaUsed[p]!;
-    if (used + len > arena.length) {
+    if (used + len > capacity) {
       const live = used - this.#arenaHoles[p]!;
       // Compacted, at least a third of it is free again.
-      let size = arena.length;
+      let size = capacity;
       while (size < live + len + (live >> 1)) size *= 2;
-      arena = this.#compact(p, size);
+      this.#compact(p, size);
     }
     const off = this.#arenaUsed[p]!;
     this.#arenaUsed[p] = off + len;
@@ -350,7 +350,7 @@ export class SeriesStore {
   }
 
   // Copies page `p`'s live label sets into a new arena of `size` numbers.
-  #compact(p: number, size: number): number[] {
+  #compact(p: number, size: number): void {
     const old = this.#arenas[p]!;
     const arena = smallInts(size);
     const page = this.#pages[p]!;
@@ -366,7 +366,6 @@ export class SeriesStore {
     this.#arenas[p] = arena;
     this.#arenaUsed[p] = used;
     this.#arenaHoles[p] = 0;
-    return arena;
   }
 
   /** Copies the pair numbers of series `slot` into `out`; returns how many. */
