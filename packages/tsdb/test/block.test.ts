@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '@pyrometer/model';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTSDB, type TSDB } from '../src/index.ts';
+import { type FileLayer, openTSDB, type TSDB } from '../src/index.ts';
+import { nodeFiles } from '../src/internal/file-layer.ts';
 import { selectAll, tempDir } from './helpers.ts';
 import { hasPromtool, parseDump, promtool } from './promtool.ts';
 
@@ -180,12 +181,45 @@ describe('blocks', () => {
     await appendRows(db, rows);
     await db.persistHead(T0, T0 + H2);
     await db.snapshot(snap);
+    // As Prometheus's snapshots, the block's files are hard links, not copies.
+    const block = db.blocks[0]!.meta.ulid;
+    for (const f of ['index', 'meta.json', 'tombstones', join('chunks', '000001')])
+      expect(statSync(join(snap, block, f)).ino).toBe(statSync(join(d, block, f)).ino);
+    // Rewriting the block without a deleted series replaces it; the snapshot keeps its data.
+    await db.delete(0, Number.MAX_SAFE_INTEGER, new Matcher('=', 'instance', 'host-0'));
+    await db.cleanTombstones();
+    expect(existsSync(join(d, block))).toBe(false);
     db.close();
     const db2 = openTSDB(snap, quiet);
     expect(db2.blocks.length).toBe(2);
     const got = await selectAll(db2.querier(0, Number.MAX_SAFE_INTEGER));
     const want = expected(rows);
+    expect(got.length).toBe(want.size);
     for (const s of got) expect(s.samples).toEqual(want.get(s.labels));
+    db2.close();
+  });
+
+  it('copies the files of a snapshot where they cannot be linked', async () => {
+    const d = dir();
+    const snap = dir();
+    const files: FileLayer = {
+      ...nodeFiles,
+      link: () => {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+      },
+    };
+    const db = openTSDB(d, { ...quiet, files });
+    const rows = realisticRows(4, 700);
+    await appendRows(db, rows);
+    await db.persistHead(T0, T0 + H2);
+    await db.snapshot(snap, false);
+    const block = db.blocks[0]!.meta.ulid;
+    expect(statSync(join(snap, block, 'index')).ino).not.toBe(statSync(join(d, block, 'index')).ino);
+    db.close();
+    const db2 = openTSDB(snap, quiet);
+    const want = expected(rows);
+    for (const s of await selectAll(db2.querier(T0, T0 + H2 - 1)))
+      expect(s.samples).toEqual(want.get(s.labels)!.filter(([t]) => t < T0 + H2));
     db2.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { FileLayer } from '../src/index.ts';
 import { nodeFiles } from '../src/internal/file-layer.ts';
 
-export type FileOp = 'open' | 'write' | 'truncate' | 'fsync' | 'close' | 'mkdir' | 'rename' | 'syncDir';
+export type FileOp = 'open' | 'write' | 'truncate' | 'fsync' | 'close' | 'mkdir' | 'rename' | 'syncDir' | 'link';
 
 /**
  * A file layer that fails on demand. While armed it numbers the calls that change the disk
@@ -99,5 +99,10 @@ export class FaultyFiles implements FileLayer {
 
   syncDir(path: string): void {
     this.#check('syncDir', path);
+  }
+
+  link(from: string, to: string): void {
+    this.#check('link', to);
+    nodeFiles.link?.(from, to);
   }
 }
