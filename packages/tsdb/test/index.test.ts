@@ -29,9 +29,9 @@ describe('index v2', () => {
     const all = ix.allPostings();
     expect(all.length).toBe(5);
     for (const [i, id] of [...all].entries()) {
-      const metas: { mint: number; maxt: number; ref: number }[] = [];
+      const metas: number[] = [];
       expect(ix.series(id, metas).equals(series[i]!.labels)).toBe(true);
-      expect(metas).toEqual(series[i]!.chunks);
+      expect(metas).toEqual(series[i]!.chunks.flatMap((c) => [c.mint, c.maxt, c.ref]));
     }
     expect(ix.postings('__name__', 'a')!.length).toBe(4);
     expect(ix.postings('v', 'nope')).toBeUndefined();

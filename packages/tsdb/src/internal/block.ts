@@ -8,7 +8,7 @@ import { ChunkFilesReader, ChunkFilesWriter } from './chunks/files.ts';
 import { type FileLayer, nodeFiles, removeQuietly, writeFileAtomic, writeFileDurably } from './file-layer.ts';
 import { matchesLabels } from './head/head.ts';
 import { SAMPLES_PER_CHUNK } from './head/series.ts';
-import { type ChunkMetaIn, IndexReader } from './index/reader.ts';
+import { IndexReader } from './index/reader.ts';
 import { buildIndex, type ChunkMetaOut, type IndexSeries } from './index/writer.ts';
 import { postingsForMatchers } from './postings-for-matchers.ts';
 import type { QuerySource } from './querier.ts';
@@ -103,15 +103,17 @@ export class Block implements QuerySource {
 
   #seriesChunks(ids: Uint32Array, mint: number, maxt: number, matchers: readonly Matcher[]): SeriesChunks[] {
     const out: SeriesChunks[] = [];
-    const metas: ChunkMetaIn[] = [];
+    const metas: number[] = [];
     for (const id of ids) {
       metas.length = 0;
       const labels = this.index.series(id, metas);
       if (!matchesLabels(matchers, labels)) continue;
       const chunks: ChunkView[] = [];
-      for (const m of metas) {
-        if (m.maxt < mint || m.mint > maxt) continue;
-        const { encoding, data } = this.chunks.chunk(m.ref);
+      for (let k = 0; k < metas.length; k += 3) {
+        const cmint = metas[k]!;
+        const cmaxt = metas[k + 1]!;
+        if (cmaxt < mint || cmint > maxt) continue;
+        const { encoding, data } = this.chunks.chunk(metas[k + 2]!);
         if (encoding !== ENCODING_XOR) {
           if (!this.#warnedEncoding)
             console.warn(
@@ -121,8 +123,8 @@ export class Block implements QuerySource {
           continue;
         }
         chunks.push({
-          mint: m.mint,
-          maxt: m.maxt,
+          mint: cmint,
+          maxt: cmaxt,
           bytes: data,
           byteLength: data.length,
           count: xorSampleCount(data),

@@ -3,25 +3,39 @@ import { ValueType } from '@pyrometer/model';
 import type { ChunkView } from './chunk-meta.ts';
 import { XorIterator } from './chunkenc/xor.ts';
 
+const NONE: readonly number[] = [];
+
 /**
  * Iterates a series' samples across its chunks (sorted, not overlapping), within
  * [mint, maxt] and outside the deleted intervals (flat [start, end, ...], inclusive).
  */
 export class ChunkSeriesIterator implements SampleIterator {
-  readonly #chunks: readonly ChunkView[];
-  readonly #mint: number;
-  readonly #maxt: number;
-  readonly #deleted: readonly number[];
+  #chunks: readonly ChunkView[];
+  #mint: number;
+  #maxt: number;
+  #deleted: readonly number[];
   readonly #it = new XorIterator();
   #i = -1;
   #done = false;
   #err: Error | undefined;
 
-  constructor(chunks: readonly ChunkView[], mint: number, maxt: number, deleted: readonly number[] = []) {
+  constructor(chunks: readonly ChunkView[], mint: number, maxt: number, deleted: readonly number[] = NONE) {
     this.#chunks = chunks;
     this.#mint = mint;
     this.#maxt = maxt;
     this.#deleted = deleted;
+  }
+
+  /** Starts over on another series' chunks, as a new iterator would (a query reuses one). */
+  reset(chunks: readonly ChunkView[], mint: number, maxt: number, deleted: readonly number[] = NONE): this {
+    this.#chunks = chunks;
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#deleted = deleted;
+    this.#i = -1;
+    this.#done = false;
+    this.#err = undefined;
+    return this;
   }
 
   #advanceChunk(): boolean {

@@ -24,10 +24,11 @@ export class StoredSeries implements Series {
     this.#maxt = maxt;
   }
 
-  iterator(): SampleIterator {
+  iterator(reuse?: SampleIterator): SampleIterator {
     const parts = this.#parts;
     if (parts.length === 1) {
       const p = parts[0]!;
+      if (reuse instanceof ChunkSeriesIterator) return reuse.reset(p.chunks, this.#mint, this.#maxt, p.deleted);
       return new ChunkSeriesIterator(p.chunks, this.#mint, this.#maxt, p.deleted);
     }
     return new MergeSampleIterator(

@@ -6,15 +6,11 @@ import { INDEX_MAGIC } from './writer.ts';
 
 const TOC_SIZE = 6 * 8 + 4;
 
-export interface ChunkMetaIn {
-  mint: number;
-  maxt: number;
-  ref: number;
-}
-
 /** Reads an index v2 file held in memory; series are decoded on demand. */
 export class IndexReader implements PostingsIndex {
   readonly #buf: Uint8Array;
+  /** Reads series entries; repositioned by each `series()` call. */
+  readonly #reader: ByteReader;
   readonly #path: string;
   readonly symbols: string[] = [];
   readonly #postingOffsets = new Map<string, Map<string, number>>();
@@ -22,6 +18,7 @@ export class IndexReader implements PostingsIndex {
 
   constructor(buf: Uint8Array, path: string) {
     this.#buf = buf;
+    this.#reader = new ByteReader(buf);
     this.#path = path;
     const r = new ByteReader(buf);
     if (buf.length < 5 + TOC_SIZE || r.be32() !== INDEX_MAGIC)
@@ -95,9 +92,14 @@ export class IndexReader implements PostingsIndex {
     return this.postings('', '') ?? new Uint32Array(0);
   }
 
-  /** The labels and chunk metas of the series with id `id` (its offset / 16). */
-  series(id: number, chunks?: ChunkMetaIn[]): Labels {
-    const r = new ByteReader(this.#buf, id * 16);
+  /**
+   * The labels of the series with id `id` (its offset / 16); with `chunks`, also its chunk
+   * metas, appended there as numbers: min time, max time, ref, then the next chunk's.
+   */
+  series(id: number, chunks?: number[]): Labels {
+    const r = this.#reader;
+    r.pos = id * 16;
+    r.end = this.#buf.length;
     const len = r.uvarint();
     const start = r.pos;
     r.end = start + len;
@@ -123,7 +125,7 @@ export class IndexReader implements PostingsIndex {
           maxt = mint + r.uvarint();
           ref += r.varint();
         }
-        chunks.push({ mint, maxt, ref });
+        chunks.push(mint, maxt, ref);
       }
     }
     return Labels.fromSortedFlat(flat);
