@@ -17,6 +17,32 @@ function groupLabels(s: StepSeries, node: AggregateExpr): Labels {
   return s.labels.keep(...node.grouping);
 }
 
+/**
+ * The key of a series' group, as `labelsKey(groupLabels(...))` gives it, without building the
+ * group's label set for every series.
+ */
+class GroupKeys {
+  readonly #names: ReadonlySet<string>;
+  readonly #without: boolean;
+  readonly #parts: string[] = [];
+
+  constructor(node: AggregateExpr) {
+    this.#without = node.without;
+    this.#names = new Set(node.without ? [...NAME_LABELS, ...node.grouping] : node.grouping);
+  }
+
+  key(labels: Labels): string {
+    const flat = labels.flat();
+    const parts = this.#parts;
+    parts.length = 0;
+    for (let i = 0; i < flat.length; i += 2) {
+      if (this.#names.has(flat[i]!) === this.#without) continue;
+      parts.push(flat[i]!, flat[i + 1]!);
+    }
+    return parts.join('\u00ff');
+  }
+}
+
 export async function evalAggregate(node: AggregateExpr, q: QueryContext, r: StepRange): Promise<StepVector> {
   const input = await evalVector(node.expr, q, r);
   const series = input.series;
@@ -38,13 +64,13 @@ export async function evalAggregate(node: AggregateExpr, q: QueryContext, r: Ste
   const groupOf = new Int32Array(series.length);
   const groups: Labels[] = [];
   const byKey = new Map<string, number>();
+  const grouping = new GroupKeys(node);
   for (let i = 0; i < series.length; i++) {
-    const labels = groupLabels(series[i]!, node);
-    const key = labelsKey(labels);
+    const key = grouping.key(series[i]!.labels);
     let g = byKey.get(key);
     if (g === undefined) {
       g = groups.length;
-      groups.push(labels);
+      groups.push(groupLabels(series[i]!, node));
       byKey.set(key, g);
     }
     groupOf[i] = g;

@@ -173,9 +173,9 @@ export async function evalVectorSelector(
   if (node.modifier === 'smoothed') return evalSmoothedSelector(node, q, r, times, lo, hi);
   const out: StepSeries[] = [];
   const hists: HistogramSeries[] = [];
-  let held = 0;
   let total = 0;
   const mint = lo - lookback + 1;
+  const steps = new StepFiller(times, lookback, timestamps);
   // One pass per series: each sample is the newest for the steps before the next sample.
   await selectSeries(
     q,
@@ -185,54 +185,105 @@ export async function evalVectorSelector(
     { start: mint, end: hi, step: r.interval },
     (labels, it, first) => {
       const col = newSeries(labels, r.steps, false);
-      let k = 0;
-      let has = false;
-      let pt = 0;
-      let pv = 0;
-      let pFloat = false;
-      let ph: FloatHistogram | undefined;
-      let hcol: (FloatHistogram | undefined)[] | undefined;
-      let any = false;
-      const fill = (until: number) => {
-        for (; k < r.steps && times[k]! < until; k++) {
-          if (has && !pFloat && !timestamps && pt > times[k]! - lookback) {
-            hcol ??= new Array(r.steps);
-            hcol[k] = ph;
-            held++;
-            continue;
-          }
-          if (!has || (!pFloat && !timestamps) || pt <= times[k]! - lookback || (pFloat && isStaleNaN(pv)))
-            continue;
-          col.values[k] = timestamps ? pt / 1000 : pv;
-          col.present[k] = 1;
-          any = true;
-          held++;
-        }
-      };
+      steps.start(col);
       for (let vt = first; vt !== ValueType.None; vt = it.next()) {
         const t = it.t();
         if (t > hi) break;
-        fill(t);
+        steps.fillUntil(t);
         total++;
-        has = true;
-        pt = t;
-        pFloat = vt === ValueType.Float;
-        if (pFloat) pv = it.value();
+        if (vt === ValueType.Float) steps.float(t, it.value());
         else {
           q.stats.histogramSamples++;
-          ph = copyHistogram(it.histogram());
+          steps.histogram(t, copyHistogram(it.histogram()));
         }
       }
-      fill(Number.POSITIVE_INFINITY);
-      if (any) out.push(col);
-      if (hcol !== undefined) hists.push({ labels, hists: hcol, dropName: false });
+      steps.fillUntil(Number.POSITIVE_INFINITY);
+      if (steps.any) out.push(col);
+      if (steps.hists !== undefined) hists.push({ labels, hists: steps.hists, dropName: false });
     },
   );
   q.stats.totalQueryableSamples += total;
-  q.holdSamples(held);
+  q.holdSamples(steps.held);
   return hists.length > 0
     ? { kind: 'vector', series: out, histograms: hists }
     : { kind: 'vector', series: out };
+}
+
+/**
+ * Fills one series' steps from its samples in time order: each sample is the value of the
+ * steps from its time until the next sample, within the lookback. State lives in fields, not
+ * in a closure's variables: a double assigned to a captured variable is boxed every time.
+ */
+class StepFiller {
+  readonly #times: Float64Array;
+  readonly #lookback: number;
+  readonly #timestamps: boolean;
+  #col: StepSeries | undefined;
+  #k = 0;
+  #has = false;
+  #pt = 0;
+  #pv = 0;
+  #pFloat = false;
+  #ph: FloatHistogram | undefined;
+  /** The series' histograms by step, when it has any; whether any step got a float. */
+  hists: (FloatHistogram | undefined)[] | undefined;
+  any = false;
+  /** Samples held across all series, for the query's sample limit. */
+  held = 0;
+
+  constructor(times: Float64Array, lookback: number, timestamps: boolean) {
+    this.#times = times;
+    this.#lookback = lookback;
+    this.#timestamps = timestamps;
+  }
+
+  start(col: StepSeries): void {
+    this.#col = col;
+    this.#k = 0;
+    this.#has = false;
+    this.#pFloat = false;
+    this.#ph = undefined;
+    this.hists = undefined;
+    this.any = false;
+  }
+
+  float(t: number, v: number): void {
+    this.#has = true;
+    this.#pt = t;
+    this.#pv = v;
+    this.#pFloat = true;
+  }
+
+  histogram(t: number, h: FloatHistogram): void {
+    this.#has = true;
+    this.#pt = t;
+    this.#ph = h;
+    this.#pFloat = false;
+  }
+
+  /** Gives the steps before `until` the newest sample so far. */
+  fillUntil(until: number): void {
+    const times = this.#times;
+    const col = this.#col!;
+    const steps = times.length;
+    const timestamps = this.#timestamps;
+    const pt = this.#pt;
+    for (; this.#k < steps && times[this.#k]! < until; this.#k++) {
+      const k = this.#k;
+      if (!this.#has || pt <= times[k]! - this.#lookback) continue;
+      if (!this.#pFloat && !timestamps) {
+        this.hists ??= new Array(steps);
+        this.hists[k] = this.#ph;
+        this.held++;
+        continue;
+      }
+      if (this.#pFloat && isStaleNaN(this.#pv)) continue;
+      col.values[k] = timestamps ? pt / 1000 : this.#pv;
+      col.present[k] = 1;
+      this.any = true;
+      this.held++;
+    }
+  }
 }
 
 async function evalSmoothedSelector(
