@@ -1,7 +1,16 @@
 import type { FileLayer } from '../src/index.ts';
 import { nodeFiles } from '../src/internal/file-layer.ts';
 
-export type FileOp = 'open' | 'write' | 'truncate' | 'fsync' | 'close' | 'mkdir' | 'rename' | 'syncDir' | 'link';
+export type FileOp =
+  | 'open'
+  | 'write'
+  | 'truncate'
+  | 'fsync'
+  | 'close'
+  | 'mkdir'
+  | 'rename'
+  | 'syncDir'
+  | 'link';
 
 /**
  * A file layer that fails on demand. While armed it numbers the calls that change the disk

@@ -28,7 +28,8 @@ export class StoredSeries implements Series {
     const parts = this.#parts;
     if (parts.length === 1) {
       const p = parts[0]!;
-      if (reuse instanceof ChunkSeriesIterator) return reuse.reset(p.chunks, this.#mint, this.#maxt, p.deleted);
+      if (reuse instanceof ChunkSeriesIterator)
+        return reuse.reset(p.chunks, this.#mint, this.#maxt, p.deleted);
       return new ChunkSeriesIterator(p.chunks, this.#mint, this.#maxt, p.deleted);
     }
     return new MergeSampleIterator(
