@@ -58,8 +58,8 @@ function valueWords(v: number): void {
 /** The in-memory block: every series with recent samples, its chunks, and the postings. */
 export class Head implements QuerySource {
   readonly options: HeadOptions;
-  /** The series: slots whose state lives in pages of numbers (see `SeriesStore`). */
   readonly postings = new MemPostings();
+  /** The series: slots whose state lives in pages of numbers (see `SeriesStore`). */
   readonly store = new SeriesStore(this.postings);
   readonly byRef = new SeriesByRef(this.store);
   readonly #byHash = new SeriesByHash();
@@ -249,18 +249,30 @@ export class Head implements QuerySource {
   /** The refs of series matching `matchers` (all when none) with samples in [mint, maxt]. */
   matchingRefs(mint: number, maxt: number, matchers: readonly Matcher[]): number[] {
     const out: number[] = [];
-    const store = this.store;
-    for (const ref of postingsForMatchers(this.#index, matchers)) {
-      const slot = this.byRef.slotOf(ref);
-      if (slot < 0 || store.maxt(slot) < mint || store.minTime(slot) > maxt) continue;
-      if (matchesLabels(matchers, store.labels(slot))) out.push(ref);
-    }
+    this.#forEachMatching(mint, maxt, matchers, (ref) => out.push(ref));
     return out;
   }
 
   /** The labels of series matching `matchers` (all when none) with samples in [mint, maxt]. */
   matchingLabels(mint: number, maxt: number, matchers: readonly Matcher[]): Labels[] {
-    return this.matchingRefs(mint, maxt, matchers).map((ref) => this.store.labels(this.byRef.slotOf(ref)));
+    const out: Labels[] = [];
+    this.#forEachMatching(mint, maxt, matchers, (_, labels) => out.push(labels));
+    return out;
+  }
+
+  #forEachMatching(
+    mint: number,
+    maxt: number,
+    matchers: readonly Matcher[],
+    visit: (ref: number, labels: Labels) => void,
+  ): void {
+    const store = this.store;
+    for (const ref of postingsForMatchers(this.#index, matchers)) {
+      const slot = this.byRef.slotOf(ref);
+      if (slot < 0 || store.maxt(slot) < mint || store.minTime(slot) > maxt) continue;
+      const labels = store.labels(slot);
+      if (matchesLabels(matchers, labels)) visit(ref, labels);
+    }
   }
 
   /** The number of chunks of all series. */
