@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, MemoryStorage, NO_SERIES_REF } from '@pyrometer/model';
@@ -115,4 +117,28 @@ export async function loadDemoData(memory: MemoryStorage): Promise<void> {
     { __name__: 'temperature_celsius', job: 'sensors', instance: 'c:1', room: 'lab' },
     steps.map((i) => [T0 + i * 15_000, 20 + i / 10]),
   );
+}
+
+/** A real exporter on a free loopback port, always serving `body` as `contentType`. */
+export async function startExporter(
+  contentType: string,
+  body: string,
+): Promise<{ server: Server; address: string }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': contentType });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Calls `fn` every 100 ms until it gives a value; throws after `timeoutMs`. */
+export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -1,22 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '@pyrometer/model';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FileLayer, openTSDB, type TSDB } from '../src/index.ts';
 import { nodeFiles } from '../src/internal/file-layer.ts';
-import { selectAll, tempDir } from './helpers.ts';
+import { selectAll, tempDirsPerTest } from './helpers.ts';
 import { hasPromtool, parseDump, promtool } from './promtool.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest();
 const quiet = { logger: () => {} };
 const H2 = 2 * 3600 * 1000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H2);

@@ -1,20 +1,11 @@
 import { Registry } from '@pyrometer/client';
 import { Labels, Matcher } from '@pyrometer/model';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FileLayer, openTSDB, registerTSDBMetrics } from '../src/index.ts';
 import { nodeFiles } from '../src/internal/file-layer.ts';
-import { selectAll, tempDir } from './helpers.ts';
+import { selectAll, tempDirsPerTest } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest();
 const quiet = { logger: () => {} };
 const H2 = 2 * 3600 * 1000;
 

@@ -1,22 +1,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Labels, Matcher } from '@pyrometer/model';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openTSDB, type TSDB, type TSDBMetrics } from '../src/index.ts';
 import { isUlid } from '../src/internal/ulid.ts';
 import { FaultyFiles } from './faulty-files.ts';
-import { type DumpedSeries, selectAll, tempDir } from './helpers.ts';
+import { type DumpedSeries, selectAll, tempDirsPerTest } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest();
 
 /** A short block range keeps every block small: a few series, a few hundred samples. */
 const R = 10_000;

@@ -3,10 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Querier, SeriesSet } from '@pyrometer/model';
 import { Matcher, ValueType } from '@pyrometer/model';
+import { afterEach } from 'vitest';
 
 export function tempDir(prefix = 'pyrometer-tsdb-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file: returns a `dir()` that makes a temporary directory, removed after the
+ * test that made it.
+ */
+export function tempDirsPerTest(): () => string {
+  let cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups) c();
+    cleanups = [];
+  });
+  return () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    return t.dir;
+  };
 }
 
 export interface DumpedSeries {

@@ -9,23 +9,14 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { isStaleNaN, Labels, Matcher, StaleNaN, ValueType } from '@pyrometer/model';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openTSDB } from '../src/index.ts';
 import { type FileLayer, nodeFiles } from '../src/internal/file-layer.ts';
 import { readSegmentRecords } from '../src/internal/wal/reader.ts';
 import { WalWriter } from '../src/internal/wal/writer.ts';
-import { selectAll, tempDir } from './helpers.ts';
+import { selectAll, tempDirsPerTest } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest();
 const quiet = { logger: () => {} };
 
 async function fill(d: string, series: number, samples: number, opts = {}): Promise<void> {

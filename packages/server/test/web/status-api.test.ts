@@ -1,35 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { compressWriteRequest } from '@pyrometer/remote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, loadDemoData, startHarness, T0 } from '../server-harness.ts';
-
-/** A real exporter on a free loopback port. */
-async function startExporter(): Promise<{ server: Server; address: string }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-    res.end('# HELP widgets_total Widgets made.\n# TYPE widgets_total counter\nwidgets_total 42\n');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type Harness, loadDemoData, startExporter, startHarness, T0, until } from '../server-harness.ts';
 
 describe('targets, metadata and status', () => {
   let h: Harness;
   let exporter: { server: Server; address: string };
   beforeAll(async () => {
-    exporter = await startExporter();
+    exporter = await startExporter(
+      'text/plain; version=0.0.4',
+      '# HELP widgets_total Widgets made.\n# TYPE widgets_total counter\nwidgets_total 42\n',
+    );
     h = await startHarness({
       config: `
 global:

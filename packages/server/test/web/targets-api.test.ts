@@ -1,30 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../server-harness.ts';
-
-/** A real exporter on a free loopback port, always serving `body` as `contentType`. */
-async function startExporter(
-  contentType: string,
-  body: string,
-): Promise<{ server: Server; address: string }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': contentType });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type Harness, startExporter, startHarness, until } from '../server-harness.ts';
 
 const TEXT = `# HELP http_requests_total Requests served.
 # TYPE http_requests_total counter
