@@ -1,4 +1,4 @@
-import { MemSeries, type SeriesStore } from './series.ts';
+import { MemSeries, type SeriesStore, smallInts } from './series.ts';
 
 const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -189,9 +189,4 @@ export class SeriesByHash {
 // their low bits (e.g. chosen by an adversary, or folded) still land apart.
 function mix(x: number): number {
   return Math.imul(x ^ (x >>> 16), 0x45d9f3b) ^ (x >>> 15);
-}
-
-/** An array of `n` zeros that V8 keeps as small integers (not boxed, not doubles). */
-function smallInts(n: number): number[] {
-  return new Array<number>(n).fill(0);
 }

@@ -67,7 +67,7 @@ function doubles(n: number): number[] {
 }
 
 /** An array of `n` zeros that V8 keeps as small integers (not boxed, not doubles). */
-function smallInts(n: number): number[] {
+export function smallInts(n: number): number[] {
   return new Array<number>(n).fill(0);
 }
 
